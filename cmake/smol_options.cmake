@@ -1,0 +1,16 @@
+# Compiler flags shared by every target of the project.
+add_library(smol_flags INTERFACE)
+target_compile_options(smol_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  -Werror=return-type)
+if(SMOL_SANITIZE)
+  target_compile_options(smol_flags INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all
+    -fno-omit-frame-pointer)
+  target_link_options(smol_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Register a GoogleTest executable with CTest under a layer label.
+function(smol_add_gtest name label)
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE GTest::gtest_main smol_flags)
+  gtest_discover_tests(${name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,30 @@
+#pragma once
+// The numerical building blocks of the forward pass, on float32 activations. Their results follow HF
+// LlamaForCausalLM's float32 numerics (docs: ../shared/docs/smollm2.md), up to summation order.
+#include "engine/src/model_weights.h"
+
+#include <cstdint>
+
+namespace smol::kernels {
+
+// out[t, r] = sum_j W[r, j] * in[t, j] for t < n_tokens: each weight row is read once for all tokens.
+void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w);
+
+// out = x * rsqrt(mean(x^2) + eps) * weight, over `size` values.
+void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps);
+
+// Rotates each head's halves (rotate_half convention) with the cos/sin of one position.
+void rope(float* x, int32_t n_heads, int32_t head_dim, const float* cos, const float* sin);
+
+// In-place numerically stable softmax.
+void softmax(float* x, int32_t size);
+
+// gate[i] = silu(gate[i]) * up[i]
+void silu_mul(float* gate, const float* up, int32_t size);
+
+// Copies row `token` of an embedding matrix to `out`, dequantizing int8 rows.
+void embedding_row(float* out, const matrix_view& embed, int32_t token);
+
+float dot_f32(const float* a, const float* b, int32_t n);
+
+}  // namespace smol::kernels

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages smol32 needs. Idempotent: installs nothing when all are present.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev                          # libFuzzer and sanitizer runtimes
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev
+  libpcre2-dev libonig-dev                          # Unicode regex for the tokenizer
+  python3 python3-numpy python3-torch               # the PyTorch reference
+)
+# Test oracles (HF tokenizers, @huggingface/jinja) run on Node; a machine may already have Node with its own npm.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+else
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Test oracles from npm, pinned by oracles/package-lock.json; skipped when already installed.
+oracles="$(dirname "$0")/../oracles"
+if ! cmp -s "$oracles/package-lock.json" "$oracles/node_modules/.smol-installed"; then
+  (cd "$oracles" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.smol-installed)
+fi

@@ -1,0 +1,13 @@
+#pragma once
+// Each subcommand registers itself on the `smol` app; its callback throws smol::error on failure.
+#include <CLI/CLI.hpp>
+
+namespace smol::cli {
+
+void register_make_model(CLI::App& app);
+void register_convert(CLI::App& app);
+void register_logits(CLI::App& app);
+void register_generate(CLI::App& app);
+void register_quant_report(CLI::App& app);
+
+}  // namespace smol::cli
