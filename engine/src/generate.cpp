@@ -12,12 +12,13 @@ const char* stop_reason_name(stop_reason reason) {
         case stop_reason::length: return "length";
         case stop_reason::stop_token: return "stop token";
         case stop_reason::context_full: return "context full";
+        case stop_reason::interrupted: return "interrupted";
     }
     return "unknown";
 }
 
 generation_stats generate(inference_backend& backend, const generation_request& request, sampler& sampler,
-                          const std::function<void(int32_t)>& on_token) {
+                          const std::function<bool(int32_t)>& on_token) {
     using clock = std::chrono::steady_clock;
     if (request.prompt.empty()) fail("empty prompt: at least one token is needed to start generation");
     if (request.max_new_tokens < 0) fail("-n {} is out of range: expected >= 0", request.max_new_tokens);
@@ -33,8 +34,11 @@ generation_stats generate(inference_backend& backend, const generation_request& 
     start = clock::now();
     for (int32_t i = 0; i < request.max_new_tokens; ++i) {
         const int32_t token = sampler.sample(logits);
-        on_token(token);
         ++stats.generated_tokens;
+        if (!on_token(token)) {
+            stats.reason = stop_reason::interrupted;
+            break;
+        }
         if (std::find(request.stop_tokens.begin(), request.stop_tokens.end(), token) != request.stop_tokens.end()) {
             stats.reason = stop_reason::stop_token;
             break;

@@ -10,7 +10,7 @@
 
 namespace smol {
 
-enum class stop_reason { length, stop_token, context_full };
+enum class stop_reason { length, stop_token, context_full, interrupted };
 const char* stop_reason_name(stop_reason reason);
 
 struct generation_stats {
@@ -28,8 +28,10 @@ struct generation_request {
     std::vector<int32_t> stop_tokens;  // generated, reported, then generation stops
 };
 
-// Calls on_token for each generated token as soon as it is sampled.
+// Calls on_token for each generated token as soon as it is sampled; returning false stops generation
+// (stop_reason::interrupted). The tokens evaluated into the back end's cache are prompt + generated tokens,
+// less the last one sampled (it is only evaluated when generation goes on).
 generation_stats generate(inference_backend& backend, const generation_request& request, sampler& sampler,
-                          const std::function<void(int32_t)>& on_token);
+                          const std::function<bool(int32_t)>& on_token);
 
 }  // namespace smol

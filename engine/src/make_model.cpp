@@ -5,6 +5,8 @@
 #include "engine/src/half.h"
 #include "engine/src/hf_checkpoint.h"
 #include "engine/src/safetensors.h"
+#include "engine/tokenizer/tokenizer.h"
+#include "engine/tokenizer/tokenizer_assets.h"
 #include "engine/src/sampler.h"
 
 #include <cmath>
@@ -190,6 +192,10 @@ void make_model(const model_config& config, uint64_t seed, const std::string& ou
     write_safetensors(out_dir + "/model.safetensors", to_write, {{"format", "pt"}});
     write_json(out_dir + "/config.json", hf_config_to_json(config));
     write_json(out_dir + "/generation_config.json", generation_config(config));
+    write_tokenizer_files(out_dir);
+    const int32_t tokenizer_size = load_tokenizer_for_model(out_dir).size();
+    if (tokenizer_size > config.vocab_size)
+        fail("make-model: the tokenizer has {} tokens but the model's vocab_size is {}", tokenizer_size, config.vocab_size);
 }
 
 }  // namespace smol

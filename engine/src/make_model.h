@@ -12,7 +12,8 @@ namespace smol {
 std::vector<std::string> make_model_preset_names();
 model_config make_model_preset(const std::string& name);  // throws naming the valid presets
 
-// Writes config.json, generation_config.json and model.safetensors (BF16) into `out_dir`. The same
+// Writes config.json, generation_config.json, model.safetensors (BF16), and the SmolLM2-shaped
+// tokenizer.json and tokenizer_config.json into `out_dir`. The same
 // (config, seed) always gives byte-identical files.
 void make_model(const model_config& config, uint64_t seed, const std::string& out_dir);
 

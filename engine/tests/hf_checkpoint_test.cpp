@@ -174,7 +174,7 @@ void expect_values(const hf_checkpoint& ck, const std::vector<fixture_tensor>& t
 
 // --- loading -----------------------------------------------------------------------------------------
 
-TEST(HfCheckpoint, LoadsUntiedSingleFile) {
+TEST(hf_checkpoint, loads_untied_single_file) {
     checkpoint_dir dir;
     const model_config c = test_config(false);
     const std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -187,7 +187,7 @@ TEST(HfCheckpoint, LoadsUntiedSingleFile) {
     EXPECT_EQ(ck.tensor("lm_head.weight").shape, (std::vector<uint64_t>{32, 16}));
 }
 
-TEST(HfCheckpoint, LoadsTiedAndIgnoresLmHeadThere) {
+TEST(hf_checkpoint, loads_tied_and_ignores_lm_head_there) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -206,7 +206,7 @@ TEST(HfCheckpoint, LoadsTiedAndIgnoresLmHeadThere) {
     expect_error([&] { ck.read_f32("lm_head.weight"); }, {"lm_head.weight is not in the checkpoint"});
 }
 
-TEST(HfCheckpoint, IgnoresLegacyRotaryInvFreqBuffers) {
+TEST(hf_checkpoint, ignores_legacy_rotary_inv_freq_buffers) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -217,7 +217,7 @@ TEST(HfCheckpoint, IgnoresLegacyRotaryInvFreqBuffers) {
     expect_error([&] { ck.tensor("model.layers.0.self_attn.rotary_emb.inv_freq"); }, {"not in the checkpoint"});
 }
 
-TEST(HfCheckpoint, LoadsShardedCheckpoint) {
+TEST(hf_checkpoint, loads_sharded_checkpoint) {
     checkpoint_dir dir;
     const model_config c = test_config(false);
     const std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -226,7 +226,7 @@ TEST(HfCheckpoint, LoadsShardedCheckpoint) {
     expect_values(ck, tensors);
 }
 
-TEST(HfCheckpoint, ConvertsF16AndBf16ExactlyAndKeepsF32Bits) {
+TEST(hf_checkpoint, converts_f16_and_bf16_exactly_and_keeps_f32_bits) {
     const std::vector<uint16_t> f16{0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x0400, 0x3c00,
                                     0x3c01, 0xc000, 0x7bff, 0x7c00, 0xfc00, 0x7e00, 0x3555, 0x0155};
     const float inf = std::numeric_limits<float>::infinity();
@@ -270,7 +270,7 @@ TEST(HfCheckpoint, ConvertsF16AndBf16ExactlyAndKeepsF32Bits) {
 
 // --- directory and shard errors ----------------------------------------------------------------------
 
-TEST(HfCheckpointRobustness, MissingDirectoryFileInsteadOrMissingFiles) {
+TEST(hf_checkpoint_robustness, missing_directory_file_instead_or_missing_files) {
     checkpoint_dir dir;
     expect_error([&] { hf_checkpoint::open(dir.file("absent")); }, {"absent: no such directory"});
     dir.write_text("plain.txt", "x");
@@ -280,7 +280,7 @@ TEST(HfCheckpointRobustness, MissingDirectoryFileInsteadOrMissingFiles) {
     expect_error([&] { hf_checkpoint::open(dir.path()); }, {"neither model.safetensors nor model.safetensors.index.json"});
 }
 
-TEST(HfCheckpointRobustness, ConfigErrorsNameTheFile) {
+TEST(hf_checkpoint_robustness, config_errors_name_the_file) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     dir.write(c, checkpoint_tensors(c));
@@ -294,7 +294,7 @@ TEST(HfCheckpointRobustness, ConfigErrorsNameTheFile) {
     expect_error([&] { hf_checkpoint::open(dir.path()); }, {dir.file("config.json"), "missing required key \"vocab_size\""});
 }
 
-TEST(HfCheckpointRobustness, TruncatedWeightsFileRefused) {
+TEST(hf_checkpoint_robustness, truncated_weights_file_refused) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     dir.write(c, checkpoint_tensors(c));
@@ -305,7 +305,7 @@ TEST(HfCheckpointRobustness, TruncatedWeightsFileRefused) {
     expect_error([&] { hf_checkpoint::open(dir.path()); }, {"model.safetensors", "truncated"});
 }
 
-TEST(HfCheckpointRobustness, ShardNamesMustBePlainFileNames) {
+TEST(hf_checkpoint_robustness, shard_names_must_be_plain_file_names) {
     const model_config c = test_config(true);
     const std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
     for (const char* shard : {"../model.safetensors", "sub/model.safetensors", "/etc/passwd", "..", ""}) {
@@ -319,7 +319,7 @@ TEST(HfCheckpointRobustness, ShardNamesMustBePlainFileNames) {
     }
 }
 
-TEST(HfCheckpointRobustness, IndexMustAgreeWithShards) {
+TEST(hf_checkpoint_robustness, index_must_agree_with_shards) {
     const model_config c = test_config(true);
     const std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
     const std::string first = "model-00001-of-00002.safetensors", second = "model-00002-of-00002.safetensors";
@@ -380,7 +380,7 @@ TEST(HfCheckpointRobustness, IndexMustAgreeWithShards) {
 
 // --- tensor set against the config (robustness item 6) ----------------------------------------------
 
-TEST(HfCheckpointRobustness, MissingLayerTensorNamed) {
+TEST(hf_checkpoint_robustness, missing_layer_tensor_named) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -390,7 +390,7 @@ TEST(HfCheckpointRobustness, MissingLayerTensorNamed) {
                  {"model.layers.1.mlp.up_proj.weight missing (config has num_hidden_layers 2)"});
 }
 
-TEST(HfCheckpointRobustness, WholeLayerMissingOrExtra) {
+TEST(hf_checkpoint_robustness, whole_layer_missing_or_extra) {
     const model_config c = test_config(true);
     model_config three = c;
     three.n_layers = 3;
@@ -410,7 +410,7 @@ TEST(HfCheckpointRobustness, WholeLayerMissingOrExtra) {
     }
 }
 
-TEST(HfCheckpointRobustness, MissingLmHeadWhenUntiedAndMissingNorm) {
+TEST(hf_checkpoint_robustness, missing_lm_head_when_untied_and_missing_norm) {
     checkpoint_dir dir;
     const model_config c = test_config(false);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -424,7 +424,7 @@ TEST(HfCheckpointRobustness, MissingLmHeadWhenUntiedAndMissingNorm) {
     expect_error([&] { hf_checkpoint::open(no_norm.path()); }, {"model.norm.weight missing"});
 }
 
-TEST(HfCheckpointRobustness, VocabDisagreesWithEmbeddingRows) {
+TEST(hf_checkpoint_robustness, vocab_disagrees_with_embedding_rows) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -434,7 +434,7 @@ TEST(HfCheckpointRobustness, VocabDisagreesWithEmbeddingRows) {
                  {"model.embed_tokens.weight has shape [30, 16] but config vocab_size 32, hidden_size 16 imply [32, 16]"});
 }
 
-TEST(HfCheckpointRobustness, WrongProjectionShapesNameTheConfigKeys) {
+TEST(hf_checkpoint_robustness, wrong_projection_shapes_name_the_config_keys) {
     const model_config c = test_config(false);
     struct bad_shape {
         const char* name;
@@ -460,7 +460,7 @@ TEST(HfCheckpointRobustness, WrongProjectionShapesNameTheConfigKeys) {
     }
 }
 
-TEST(HfCheckpointRobustness, BiasesRefused) {
+TEST(hf_checkpoint_robustness, biases_refused) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -469,7 +469,7 @@ TEST(HfCheckpointRobustness, BiasesRefused) {
     expect_error([&] { hf_checkpoint::open(dir.path()); }, {"model.layers.0.self_attn.q_proj.bias", "biases are unsupported"});
 }
 
-TEST(HfCheckpointRobustness, UnexpectedTensorNamed) {
+TEST(hf_checkpoint_robustness, unexpected_tensor_named) {
     checkpoint_dir dir;
     const model_config c = test_config(true);
     std::vector<fixture_tensor> tensors = checkpoint_tensors(c);
@@ -478,7 +478,7 @@ TEST(HfCheckpointRobustness, UnexpectedTensorNamed) {
     expect_error([&] { hf_checkpoint::open(dir.path()); }, {"unexpected tensor model.layers.0.self_attn.q_norm.weight"});
 }
 
-TEST(HfCheckpointRobustness, UnsupportedDtypeNamed) {
+TEST(hf_checkpoint_robustness, unsupported_dtype_named) {
     for (st_dtype dtype : {st_dtype::I32, st_dtype::F64, st_dtype::F8_E4M3}) {
         checkpoint_dir dir;
         const model_config c = test_config(true);
@@ -491,7 +491,7 @@ TEST(HfCheckpointRobustness, UnsupportedDtypeNamed) {
     }
 }
 
-TEST(HfCheckpoint, TensorNames) {
+TEST(hf_checkpoint, tensor_names) {
     EXPECT_EQ(hf_tensor_name_embed(), "model.embed_tokens.weight");
     EXPECT_EQ(hf_tensor_name_final_norm(), "model.norm.weight");
     EXPECT_EQ(hf_tensor_name_lm_head(), "lm_head.weight");

@@ -43,7 +43,7 @@ json with(json config, const char* key, json value) {
     return config;
 }
 
-TEST(ModelConfig, MinimalConfigTakesLlamaDefaults) {
+TEST(model_config, minimal_config_takes_llama_defaults) {
     const model_config c = parse_hf_config(minimal_config(), "config.json");
     EXPECT_EQ(c.hidden_size, 64);
     EXPECT_EQ(c.intermediate_size, 96);
@@ -62,7 +62,7 @@ TEST(ModelConfig, MinimalConfigTakesLlamaDefaults) {
 
 // The SmolLM2-135M config.json as published (docs/smollm2.md), unknown keys included, and its published
 // parameter count.
-TEST(ModelConfig, PublishedSmolLM2ConfigParses) {
+TEST(model_config, published_smollm2_config_parses) {
     const json j = json::parse(R"({ "architectures": ["LlamaForCausalLM"], "model_type": "llama",
   "hidden_size": 576, "intermediate_size": 1536, "num_hidden_layers": 30,
   "num_attention_heads": 9, "num_key_value_heads": 3, "max_position_embeddings": 8192,
@@ -83,7 +83,7 @@ TEST(ModelConfig, PublishedSmolLM2ConfigParses) {
     EXPECT_EQ(c.parameter_count(), 134515008);
 }
 
-TEST(ModelConfig, ParameterCountCountsUntiedHead) {
+TEST(model_config, parameter_count_counts_untied_head) {
     model_config c = parse_hf_config(with(with(minimal_config(), "num_key_value_heads", 2), "tie_word_embeddings", true),
                                      "config.json");
     // embed 100*64; per layer q,o 64*64 each, k,v 32*64 each, gate,up,down 96*64 each, two norms; final norm.
@@ -93,7 +93,7 @@ TEST(ModelConfig, ParameterCountCountsUntiedHead) {
     EXPECT_EQ(c.parameter_count(), 2 * 100 * 64 + 3 * per_layer + 64);
 }
 
-TEST(ModelConfig, ExplicitHeadDimAndNullOptionals) {
+TEST(model_config, explicit_head_dim_and_null_optionals) {
     json j = minimal_config();
     j["hidden_size"] = 60;  // not a multiple of 4 heads: fine when head_dim is given
     j["head_dim"] = 16;
@@ -112,7 +112,7 @@ TEST(ModelConfig, ExplicitHeadDimAndNullOptionals) {
     EXPECT_EQ(parse_hf_config(with(minimal_config(), "head_dim", nullptr), "config.json").head_dim, 16);
 }
 
-TEST(ModelConfig, RoundTripThroughHfJson) {
+TEST(model_config, round_trip_through_hf_json) {
     model_config c = parse_hf_config(minimal_config(), "x");
     c.n_kv_heads = 2;
     c.rope_theta = 100000.0f;
@@ -156,7 +156,7 @@ TEST(ModelConfig, RoundTripThroughHfJson) {
 
 // --- robustness item 6 -------------------------------------------------------------------------------
 
-TEST(ModelConfigRobustness, MissingRequiredKeyNamed) {
+TEST(model_config_robustness, missing_required_key_named) {
     for (const char* key : {"hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "vocab_size"}) {
         json j = minimal_config();
         j.erase(key);
@@ -164,7 +164,7 @@ TEST(ModelConfigRobustness, MissingRequiredKeyNamed) {
     }
 }
 
-TEST(ModelConfigRobustness, WrongTypeNamesKeyExpectedAndFound) {
+TEST(model_config_robustness, wrong_type_names_key_expected_and_found) {
     expect_config_error(with(minimal_config(), "num_attention_heads", 9.5),
                         {"config.json: \"num_attention_heads\" must be a positive integer, found 9.5"});
     expect_config_error(with(minimal_config(), "hidden_size", "64"), {"\"hidden_size\" must be a positive integer, found \"64\""});
@@ -182,12 +182,12 @@ TEST(ModelConfigRobustness, WrongTypeNamesKeyExpectedAndFound) {
     expect_error([] { parse_hf_config(json::array(), "config.json"); }, {"config.json: config must be a JSON object, found array"});
 }
 
-TEST(ModelConfigRobustness, HiddenNotDivisibleByHeads) {
+TEST(model_config_robustness, hidden_not_divisible_by_heads) {
     expect_config_error(with(minimal_config(), "num_attention_heads", 7),
                         {"hidden_size 64 is not divisible by num_attention_heads 7"});
 }
 
-TEST(ModelConfigRobustness, InconsistentHeadsAndOddHeadDim) {
+TEST(model_config_robustness, inconsistent_heads_and_odd_head_dim) {
     expect_config_error(with(minimal_config(), "num_key_value_heads", 3),
                         {"num_attention_heads 4 is not a multiple of num_key_value_heads 3"});
     expect_config_error(with(minimal_config(), "head_dim", 15), {"head_dim 15 must be even"});
@@ -197,7 +197,7 @@ TEST(ModelConfigRobustness, InconsistentHeadsAndOddHeadDim) {
     expect_config_error(with(minimal_config(), "eos_token_id", 100), {"eos_token_id 100 is outside the vocabulary"});
 }
 
-TEST(ModelConfigRobustness, SizesAboveCapsRefusedSoProductsCannotOverflow) {
+TEST(model_config_robustness, sizes_above_caps_refused_so_products_cannot_overflow) {
     expect_config_error(with(minimal_config(), "hidden_size", 1 << 21), {"\"hidden_size\" is 2097152, above the supported maximum 1048576"});
     expect_config_error(with(minimal_config(), "vocab_size", int64_t(1) << 40), {"\"vocab_size\" is 1099511627776, above the supported maximum"});
     expect_config_error(with(minimal_config(), "num_hidden_layers", 5000), {"\"num_hidden_layers\" is 5000, above the supported maximum 1024"});
@@ -209,7 +209,7 @@ TEST(ModelConfigRobustness, SizesAboveCapsRefusedSoProductsCannotOverflow) {
                         {"num_attention_heads * head_dim is 1073741824"});
 }
 
-TEST(ModelConfigRobustness, UnsupportedFeaturesRefusedByName) {
+TEST(model_config_robustness, unsupported_features_refused_by_name) {
     expect_config_error(with(minimal_config(), "rope_scaling", json{{"type", "linear"}, {"factor", 2.0}}),
                         {"\"rope_scaling\" is {\"factor\":2.0,\"type\":\"linear\"}", "unsupported"});
     expect_config_error(with(minimal_config(), "attention_bias", true), {"\"attention_bias\" is true", "unsupported"});
@@ -231,7 +231,7 @@ TEST(ModelConfigRobustness, UnsupportedFeaturesRefusedByName) {
     EXPECT_NO_THROW(parse_hf_config(ok, "config.json"));
 }
 
-TEST(ModelConfigRobustness, DeeplyNestedValueQuotedBriefly) {
+TEST(model_config_robustness, deeply_nested_value_quoted_briefly) {
     // Parsed in place: copying a json value recurses too, so the test must not copy it either.
     const size_t depth = 300'000;
     const std::string nested = std::string(depth, '[') + std::string(depth, ']');
@@ -243,14 +243,14 @@ TEST(ModelConfigRobustness, DeeplyNestedValueQuotedBriefly) {
     expect_config_error(heads, {"\"hidden_size\" must be a positive integer, found an array"});
 }
 
-TEST(ModelConfigRobustness, ValidateRefusesUnsetOrOutOfRangeFields) {
+TEST(model_config_robustness, validate_refuses_unset_or_out_of_range_fields) {
     expect_error([] { model_config{}.validate("model.bin"); }, {"model.bin: vocab_size is 0, expected 1..16777216"});
     model_config c = parse_hf_config(minimal_config(), "x");
     c.max_position_embeddings = -1;
     expect_error([&] { c.validate("model.bin"); }, {"model.bin: max_position_embeddings is -1"});
 }
 
-TEST(ModelConfigRobustness, ReadHfConfigFileErrors) {
+TEST(model_config_robustness, read_hf_config_file_errors) {
     namespace fs = std::filesystem;
     std::string pattern = (fs::temp_directory_path() / "smol-config-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr);

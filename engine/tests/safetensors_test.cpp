@@ -87,7 +87,7 @@ void write_all(const std::string& path, std::span<const std::byte> bytes) {
 
 // --- valid files -------------------------------------------------------------------------------------
 
-TEST(Safetensors, RoundTripThroughWriter) {
+TEST(safetensors, round_trip_through_writer) {
     temp_dir dir;
     const std::vector<float> matrix{1.5f, -2.0f, 0.0f, 3.25f, 1e-30f, -7.0f};
     const std::vector<uint16_t> bf16{0x3f80, 0xbf80, 0x7f80, 0x0001};
@@ -125,7 +125,7 @@ TEST(Safetensors, RoundTripThroughWriter) {
     EXPECT_EQ(file.find("missing"), nullptr);
 }
 
-TEST(Safetensors, WriterWithoutMetadataAndNoTensors) {
+TEST(safetensors, writer_without_metadata_and_no_tensors) {
     temp_dir dir;
     const std::string path = dir.file("empty.safetensors");
     write_safetensors(path, {});
@@ -134,7 +134,7 @@ TEST(Safetensors, WriterWithoutMetadataAndNoTensors) {
     EXPECT_TRUE(file.metadata().empty());
 }
 
-TEST(Safetensors, WriterRefusesMismatchedDataAndLeavesNoFile) {
+TEST(safetensors, writer_refuses_mismatched_data_and_leaves_no_file) {
     temp_dir dir;
     const std::vector<float> three{1, 2, 3};
     const st_tensor_to_write bad[] = {{"w", st_dtype::F32, {4}, std::as_bytes(std::span(three))}};
@@ -146,7 +146,7 @@ TEST(Safetensors, WriterRefusesMismatchedDataAndLeavesNoFile) {
     expect_error([&] { write_safetensors(path, twice); }, {"\"w\"", "used twice"});
 }
 
-TEST(Safetensors, ZeroSizeDimensionsLoad) {
+TEST(safetensors, zero_size_dimensions_load) {
     const std::vector<std::byte> bytes = raw_file(
         R"({"a":{"dtype":"F32","shape":[3,0,2],"data_offsets":[0,0]},"b":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}})", 2);
     safetensors_file f = parse_bytes(bytes);
@@ -156,7 +156,7 @@ TEST(Safetensors, ZeroSizeDimensionsLoad) {
     EXPECT_EQ(f.find("b")->data.size(), 2u);
 }
 
-TEST(Safetensors, HeaderPaddedWithSpacesAndExtraFieldsAccepted) {
+TEST(safetensors, header_padded_with_spaces_and_extra_fields_accepted) {
     const std::vector<std::byte> bytes =
         raw_file(R"({"__metadata__":{"k":"v"},"t":{"dtype":"I16","shape":[],"data_offsets":[0,2],"extra":1}}      )", 2);
     safetensors_file f = parse_bytes(bytes);
@@ -164,7 +164,7 @@ TEST(Safetensors, HeaderPaddedWithSpacesAndExtraFieldsAccepted) {
     EXPECT_EQ(f.find("t")->element_count(), 1u);  // a scalar
 }
 
-TEST(Safetensors, DtypeNamesAndSizes) {
+TEST(safetensors, dtype_names_and_sizes) {
     EXPECT_EQ(st_dtype_name(st_dtype::BF16), "BF16");
     EXPECT_EQ(st_dtype_size(st_dtype::BF16), 2u);
     EXPECT_EQ(st_dtype_name(st_dtype::F8_E5M2), "F8_E5M2");
@@ -175,7 +175,7 @@ TEST(Safetensors, DtypeNamesAndSizes) {
 
 // --- robustness item 1: length field ----------------------------------------------------------------
 
-TEST(SafetensorsRobustness, FileShorterThanEightBytes) {
+TEST(safetensors_robustness, file_shorter_than_eight_bytes) {
     for (size_t size : {0, 1, 7}) {
         const std::vector<std::byte> bytes(size, std::byte{0});
         expect_error([&] { parse_bytes(bytes); }, {"test.safetensors", fmt::format("file is {} bytes", size), "too short"});
@@ -186,7 +186,7 @@ TEST(SafetensorsRobustness, FileShorterThanEightBytes) {
     expect_error([&] { safetensors_file::open(path); }, {"tiny.safetensors", "too short"});
 }
 
-TEST(SafetensorsRobustness, HeaderLengthBeyondFileOrCapRejectedBeforeAllocating) {
+TEST(safetensors_robustness, header_length_beyond_file_or_cap_rejected_before_allocating) {
     // These lengths would exhaust memory if anything were sized by them before the check.
     const std::vector<std::byte> beyond = raw_file("{}", 10, 1000);
     expect_error([&] { parse_bytes(beyond); }, {"header length 1000", "exceeds the 12 bytes", "truncated"});
@@ -198,13 +198,13 @@ TEST(SafetensorsRobustness, HeaderLengthBeyondFileOrCapRejectedBeforeAllocating)
 
 // --- robustness item 2: header text ------------------------------------------------------------------
 
-TEST(SafetensorsRobustness, HeaderNotUtf8) {
+TEST(safetensors_robustness, header_not_utf8) {
     expect_parse_error("{\"t\xff\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}}", 0,
                        {"test.safetensors header", "invalid JSON", "UTF-8"});
     expect_parse_error("{\"__metadata__\":{\"k\":\"\xc3\x28\"}}", 0, {"test.safetensors header", "UTF-8"});
 }
 
-TEST(SafetensorsRobustness, HeaderNotJsonOrNotObject) {
+TEST(safetensors_robustness, header_not_json_or_not_object) {
     expect_parse_error("not json", 0, {"test.safetensors header", "invalid JSON"});
     expect_parse_error("", 0, {"test.safetensors header", "invalid JSON"});
     expect_parse_error("{} trailing", 0, {"test.safetensors header", "invalid JSON"});
@@ -214,7 +214,7 @@ TEST(SafetensorsRobustness, HeaderNotJsonOrNotObject) {
 }
 
 // Quoting the offending value must not recurse through it (a stack overflow while reporting the error).
-TEST(SafetensorsRobustness, DeeplyNestedOrHugeValuesQuotedBriefly) {
+TEST(safetensors_robustness, deeply_nested_or_huge_values_quoted_briefly) {
     const size_t depth = 300'000;
     expect_parse_error("{\"t\":" + std::string(depth, '[') + std::string(depth, ']') + "}", 0,
                        {"tensor \"t\": entry must be an object, found an array of 1 entries"});
@@ -222,17 +222,17 @@ TEST(SafetensorsRobustness, DeeplyNestedOrHugeValuesQuotedBriefly) {
                        {"tensor \"t\": unknown dtype a string of 5000 bytes"});
 }
 
-TEST(SafetensorsRobustness, DuplicateTensorNamesRefused) {
+TEST(safetensors_robustness, duplicate_tensor_names_refused) {
     expect_parse_error(R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
                        2, {"test.safetensors header", "duplicate key \"w\""});
 }
 
-TEST(SafetensorsRobustness, MetadataMustMapStringsToStrings) {
+TEST(safetensors_robustness, metadata_must_map_strings_to_strings) {
     expect_parse_error(R"({"__metadata__":{"format":1}})", 0, {"__metadata__ \"format\"", "must be a string", "found 1"});
     expect_parse_error(R"({"__metadata__":["a"]})", 0, {"__metadata__ must be an object"});
 }
 
-TEST(SafetensorsRobustness, MissingOrMistypedFieldsNamed) {
+TEST(safetensors_robustness, missing_or_mistyped_fields_named) {
     expect_parse_error(R"({"t":{"dtype":"U8","data_offsets":[0,1]}})", 1, {"tensor \"t\"", "missing field \"shape\""});
     expect_parse_error(R"({"t":{"shape":[1],"data_offsets":[0,1]}})", 1, {"tensor \"t\"", "missing field \"dtype\""});
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[1]}})", 1, {"tensor \"t\"", "missing field \"data_offsets\""});
@@ -248,12 +248,12 @@ TEST(SafetensorsRobustness, MissingOrMistypedFieldsNamed) {
 
 // --- robustness item 3: offsets ----------------------------------------------------------------------
 
-TEST(SafetensorsRobustness, OffsetsEndBeforeBegin) {
+TEST(safetensors_robustness, offsets_end_before_begin) {
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[0],"data_offsets":[4,2]}})", 4,
                        {"tensor \"t\"", "data_offsets [4, 2] end before begin"});
 }
 
-TEST(SafetensorsRobustness, OffsetsNegativeNonIntegerOrNotNumbers) {
+TEST(safetensors_robustness, offsets_negative_non_integer_or_not_numbers) {
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[1],"data_offsets":[-1,0]}})", 1,
                        {"tensor \"t\"", "data_offsets entry -1 is negative"});
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[1],"data_offsets":[0,1.5]}})", 1,
@@ -265,14 +265,14 @@ TEST(SafetensorsRobustness, OffsetsNegativeNonIntegerOrNotNumbers) {
                        {"tensor \"t\"", "data_offsets entry", "is not an integer"});
 }
 
-TEST(SafetensorsRobustness, OffsetsOutOfFile) {
+TEST(safetensors_robustness, offsets_out_of_file) {
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})", 4,
                        {"tensor \"t\"", "data_offsets [0, 8]", "past the data region of 4 bytes"});
     expect_parse_error(R"({"t":{"dtype":"U8","shape":[1],"data_offsets":[18446744073709551614,18446744073709551615]}})", 4,
                        {"tensor \"t\"", "past the data region"});
 }
 
-TEST(SafetensorsRobustness, OverlappingTensors) {
+TEST(safetensors_robustness, overlapping_tensors) {
     expect_parse_error(R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}})",
                        6, {"tensor \"b\"", "[2, 6] overlap tensor \"a\" [0, 4]"});
     // Two names for the same bytes are an overlap too.
@@ -280,13 +280,13 @@ TEST(SafetensorsRobustness, OverlappingTensors) {
                        4, {"overlap tensor \"a\""});
 }
 
-TEST(SafetensorsRobustness, GapBetweenTensors) {
+TEST(safetensors_robustness, gap_between_tensors) {
     expect_parse_error(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[3,5]}})",
                        5, {"tensor \"b\"", "gap of 1 bytes at data offset 2"});
     expect_parse_error(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})", 4, {"tensor \"a\"", "gap of 2 bytes at data offset 0"});
 }
 
-TEST(SafetensorsRobustness, TrailingUncoveredByte) {
+TEST(safetensors_robustness, trailing_uncovered_byte) {
     expect_parse_error(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}})", 3,
                        {"test.safetensors", "data bytes [2, 3) are not covered by any tensor"});
     expect_parse_error("{}", 1, {"data bytes [0, 1) are not covered"});
@@ -294,7 +294,7 @@ TEST(SafetensorsRobustness, TrailingUncoveredByte) {
 
 // --- robustness item 4: shape x dtype ----------------------------------------------------------------
 
-TEST(SafetensorsRobustness, ShapeTimesDtypeOverflows64Bits) {
+TEST(safetensors_robustness, shape_times_dtype_overflows_64_bits) {
     expect_parse_error(R"({"t":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0,
                        {"tensor \"t\"", "shape [4294967296, 4294967296] of F32 overflows 64 bits"});
     // 2^62 elements fit, times 4 bytes they do not.
@@ -305,7 +305,7 @@ TEST(SafetensorsRobustness, ShapeTimesDtypeOverflows64Bits) {
                        {"overflows 64 bits"});
 }
 
-TEST(SafetensorsRobustness, ShapeDisagreesWithSpan) {
+TEST(safetensors_robustness, shape_disagrees_with_span) {
     expect_parse_error(R"({"model.norm.weight":{"dtype":"BF16","shape":[64],"data_offsets":[0,100]}})", 100,
                        {"test.safetensors: tensor \"model.norm.weight\": data_offsets [0, 100] span 100 bytes but shape "
                         "[64] of BF16 needs 128"});
@@ -313,7 +313,7 @@ TEST(SafetensorsRobustness, ShapeDisagreesWithSpan) {
 
 // --- robustness item 5: dtype ------------------------------------------------------------------------
 
-TEST(SafetensorsRobustness, UnknownDtypeNamesTensorAndDtype) {
+TEST(safetensors_robustness, unknown_dtype_names_tensor_and_dtype) {
     expect_parse_error(R"({"model.embed_tokens.weight":{"dtype":"Q4_K","shape":[1],"data_offsets":[0,1]}})", 1,
                        {"tensor \"model.embed_tokens.weight\"", "unknown dtype \"Q4_K\""});
     expect_parse_error(R"({"t":{"dtype":"f32","shape":[1],"data_offsets":[0,4]}})", 4, {"unknown dtype \"f32\""});
@@ -321,7 +321,7 @@ TEST(SafetensorsRobustness, UnknownDtypeNamesTensorAndDtype) {
 
 // --- robustness item 7: truncation -------------------------------------------------------------------
 
-TEST(SafetensorsRobustness, TruncatedFileByHalfAndByOneByte) {
+TEST(safetensors_robustness, truncated_file_by_half_and_by_one_byte) {
     temp_dir dir;
     const std::vector<float> values(64, 0.5f);
     const st_tensor_to_write tensors[] = {{"a", st_dtype::F32, {8, 8}, std::as_bytes(std::span(values))},
@@ -344,7 +344,7 @@ TEST(SafetensorsRobustness, TruncatedFileByHalfAndByOneByte) {
     expect_error([&] { safetensors_file::open(in_header); }, {"in_header.safetensors", "header length", "truncated"});
 }
 
-TEST(SafetensorsRobustness, MissingFileAndDirectory) {
+TEST(safetensors_robustness, missing_file_and_directory) {
     temp_dir dir;
     expect_error([&] { safetensors_file::open(dir.file("absent.safetensors")); }, {"absent.safetensors", "cannot open"});
     expect_error([&] { safetensors_file::open(dir.file("")); }, {"is a directory"});

@@ -2,7 +2,10 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <charconv>
+#include <fmt/format.h>
+#include <random>
 
 namespace smol::cli {
 
@@ -45,6 +48,48 @@ int32_t model_options::context_for(const model_config& config, int64_t needed) c
         fail("the run needs {} positions but the context holds {}{}", needed, context,
              context_length == -1 ? "" : " (--ctx-size)");
     return context;
+}
+
+void text_options::add_to(CLI::App& command) {
+    command.add_option("--tokenizer", tokenizer_path, "tokenizer.json or an HF directory (default: the model's)");
+    command.add_flag("--parse-special", parse_special, "treat special-token text in the prompt as special tokens");
+}
+
+tokenizer text_options::load_tokenizer(const std::string& model_path) const {
+    if (!tokenizer_path.empty()) return load_tokenizer_for_model(tokenizer_path);
+    if (!is_hf_checkpoint_dir(model_path))
+        fail("{}: a converted model file carries no tokenizer; pass --tokenizer with the HF directory", model_path);
+    return load_tokenizer_for_model(model_path);
+}
+
+void sampling_options::add_to(CLI::App& command) {
+    command.add_option("--temp", sampling.temperature, "temperature; 0 = greedy (default)");
+    command.add_option("--top-k", sampling.top_k, "keep the k most probable tokens; 0 = off");
+    command.add_option("--top-p", sampling.top_p, "nucleus: keep the smallest set with this probability; 1 = off");
+    command.add_option("--seed", seed, "sampling seed (default: random, printed)");
+    command.add_flag("--ignore-eos", ignore_eos, "do not stop at end-of-sequence tokens");
+}
+
+sampling_params sampling_options::params() const {
+    sampling_params p = sampling;
+    p.seed = seed ? *seed : std::random_device{}();
+    p.validate();
+    return p;
+}
+
+std::vector<int32_t> sampling_options::stop_tokens(const model_config& config, const tokenizer* tok) const {
+    if (ignore_eos) return {};
+    std::vector<int32_t> stops = config.eos_token_ids;
+    if (tok)
+        for (const char* text : {"<|im_end|>", "<|endoftext|>"})
+            if (auto id = tok->find(text); id && std::find(stops.begin(), stops.end(), *id) == stops.end()) stops.push_back(*id);
+    return stops;
+}
+
+void print_generation_stats(const generation_stats& stats, uint64_t seed) {
+    fmt::print(stderr, "prompt: {} tokens, {:.1f} tok/s; generated: {} tokens, {:.1f} tok/s; stop: {}; seed {}\n",
+               stats.prompt_tokens, stats.prompt_tokens / std::max(stats.prompt_seconds, 1e-9), stats.generated_tokens,
+               stats.generated_tokens / std::max(stats.generate_seconds, 1e-9), stop_reason_name(stats.reason), seed);
 }
 
 }  // namespace smol::cli

@@ -1,6 +1,9 @@
 #pragma once
 // Options and parsing shared by the subcommands that run a model.
+#include "engine/src/generate.h"
 #include "engine/src/model_loader.h"
+#include "engine/src/sampler.h"
+#include "engine/tokenizer/tokenizer.h"
 
 #include <CLI/CLI.hpp>
 
@@ -24,5 +27,27 @@ struct model_options {
     // The KV-cache length for a run that needs `needed` positions: refuses one that cannot fit, naming both.
     int32_t context_for(const model_config& config, int64_t needed) const;
 };
+
+// Where the tokenizer comes from, and how raw text prompts treat special-token text.
+struct text_options {
+    std::string tokenizer_path;  // empty: the model directory's tokenizer.json
+    bool parse_special = false;
+
+    void add_to(CLI::App& command);
+    tokenizer load_tokenizer(const std::string& model_path) const;
+};
+
+struct sampling_options {
+    sampling_params sampling;
+    std::optional<uint64_t> seed;
+    bool ignore_eos = false;
+
+    void add_to(CLI::App& command);
+    sampling_params params() const;  // validated; a random seed when none was given
+    // The model's eos ids, plus the tokenizer's end-of-turn and end-of-text tokens when it has them.
+    std::vector<int32_t> stop_tokens(const model_config& config, const tokenizer* tok) const;
+};
+
+void print_generation_stats(const generation_stats& stats, uint64_t seed);
 
 }  // namespace smol::cli

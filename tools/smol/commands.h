@@ -8,6 +8,12 @@ void register_make_model(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_logits(CLI::App& app);
 void register_generate(CLI::App& app);
+void register_chat(CLI::App& app);
 void register_quant_report(CLI::App& app);
+void register_tokenize(CLI::App& app);
+void register_detokenize(CLI::App& app);
+void register_asm(CLI::App& app);
+void register_disasm(CLI::App& app);
+void register_iss(CLI::App& app);
 
 }  // namespace smol::cli

@@ -14,7 +14,13 @@ int main(int argc, char** argv) {
     smol::cli::register_convert(app);
     smol::cli::register_logits(app);
     smol::cli::register_generate(app);
+    smol::cli::register_chat(app);
     smol::cli::register_quant_report(app);
+    smol::cli::register_tokenize(app);
+    smol::cli::register_detokenize(app);
+    smol::cli::register_asm(app);
+    smol::cli::register_disasm(app);
+    smol::cli::register_iss(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

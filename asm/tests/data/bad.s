@@ -1,0 +1,3 @@
+# smol asm CLI test: an unknown mnemonic.
+start:
+    frobnicate r1, r2

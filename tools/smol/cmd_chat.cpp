@@ -1,0 +1,140 @@
+// smol chat: an interactive conversation through the model's chat template. The KV cache persists across
+// turns: each turn re-renders the conversation and prefills only what the cache does not already hold.
+#include "common/error.h"
+#include "engine/chat/chat_prompt.h"
+#include "engine/src/generate.h"
+#include "engine/src/transformer.h"
+#include "engine/tokenizer/utf8.h"
+#include "tools/smol/cli_common.h"
+#include "tools/smol/commands.h"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <unistd.h>
+
+namespace smol::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+// Ctrl-C stops the reply being generated; at the prompt it ends the chat. No SA_RESTART, so a blocked read
+// returns and the prompt loop sees the interruption.
+void install_interrupt_handler() {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+chat_template load_model_chat_template(const std::string& model_path, const text_options& text) {
+    const std::string dir = !text.tokenizer_path.empty() ? text.tokenizer_path : model_path;
+    const std::string config = std::filesystem::is_directory(dir) ? dir + "/tokenizer_config.json"
+                                                                   : std::filesystem::path(dir).parent_path().string() + "/tokenizer_config.json";
+    return load_chat_template(config);
+}
+
+size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+    size_t n = 0;
+    while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+    return n;
+}
+
+struct chat_state {
+    std::vector<chat_message> messages;
+    std::vector<int32_t> cached;  // the tokens whose keys and values the back end holds, from position 0
+};
+
+}  // namespace
+
+void register_chat(CLI::App& app) {
+    struct options {
+        model_options model;
+        text_options text;
+        sampling_options sampling;
+        std::string system;
+        int32_t n_predict = 512;
+    };
+    auto opts = std::make_shared<options>();
+    auto* cmd = app.add_subcommand("chat", "talk with the model (commands: /reset, /exit)");
+    opts->model.add_to(*cmd);
+    opts->text.add_to(*cmd);
+    opts->sampling.add_to(*cmd);
+    cmd->add_option("--system", opts->system, "system prompt (default: the template's own)");
+    cmd->add_option("-n,--n-predict", opts->n_predict, "maximum tokens per reply");
+    cmd->callback([opts] {
+        if (opts->n_predict < 1) fail("-n {} is out of range: expected >= 1", opts->n_predict);
+        sampling_params sampling = opts->sampling.params();
+        loaded_model model = opts->model.load();
+        const model_config& c = model.config();
+        tokenizer tok = opts->text.load_tokenizer(opts->model.path);
+        chat_template tmpl = load_model_chat_template(opts->model.path, opts->text);
+        transformer engine(model.weights(), opts->model.context_for(c, opts->n_predict + 1));
+        sampler sampler(sampling);
+        const std::vector<int32_t> stops = opts->sampling.stop_tokens(c, &tok);
+        const bool interactive = ::isatty(STDIN_FILENO);
+        install_interrupt_handler();
+
+        chat_state state;
+        auto reset = [&] {
+            state.messages.clear();
+            if (!opts->system.empty()) state.messages.push_back({"system", opts->system});
+            state.cached.clear();
+        };
+        reset();
+        fmt::print(stderr, "chat: {} (context {} tokens, seed {}); /reset starts over, /exit or Ctrl-D ends\n",
+                   opts->model.path, engine.context_length(), sampling.seed);
+        std::string line;
+        while (true) {
+            if (interactive) fmt::print("> ");
+            std::fflush(stdout);
+            interrupted = false;
+            if (!std::getline(std::cin, line) || interrupted) break;
+            if (line == "/exit") break;
+            if (line == "/reset") {
+                reset();
+                fmt::print(stderr, "(conversation reset)\n");
+                continue;
+            }
+            if (line.empty()) continue;
+            state.messages.push_back({"user", line});
+            std::vector<int32_t> ids = tokenize_conversation(tmpl, tok, state.messages, true);
+            if (int64_t(ids.size()) + opts->n_predict > engine.context_length()) {
+                state.messages.pop_back();
+                fmt::print(stderr, "error: context full: the conversation is {} tokens and a reply may take {} more, "
+                                   "but the context holds {}; /reset to start over\n",
+                           ids.size(), opts->n_predict, engine.context_length());
+                continue;
+            }
+            // Reuse the cached prefix; at least the last token is evaluated again to get fresh logits.
+            const size_t reuse = std::min(common_prefix(state.cached, ids), ids.size() - 1);
+            std::span<const int32_t> fresh(ids.data() + reuse, ids.size() - reuse);
+            generation_request request{fresh, int32_t(reuse), opts->n_predict, stops};
+            std::vector<int32_t> reply;
+            utf8_stream text;
+            generation_stats stats = generate(engine, request, sampler, [&](int32_t token) {
+                reply.push_back(token);
+                if (!tok.is_special(token)) fmt::print("{}", text.push(tok.token_bytes(token)));
+                std::fflush(stdout);
+                return !interrupted.load();
+            });
+            fmt::print("{}\n", text.finish());
+            // The cache now holds the prompt and every reply token but the last one sampled.
+            state.cached = ids;
+            state.cached.insert(state.cached.end(), reply.begin(), reply.end() - (reply.empty() ? 0 : 1));
+            if (!reply.empty() && std::find(stops.begin(), stops.end(), reply.back()) != stops.end()) reply.pop_back();
+            state.messages.push_back({"assistant", tok.decode(reply, true)});
+            fmt::print(stderr, "[{} new prompt tokens, {} cached; {} generated at {:.1f} tok/s; stop: {}]\n",
+                       fresh.size(), reuse, stats.generated_tokens,
+                       stats.generated_tokens / std::max(stats.generate_seconds, 1e-9), stop_reason_name(stats.reason));
+        }
+        if (interactive) fmt::print("\n");
+    });
+}
+
+}  // namespace smol::cli
