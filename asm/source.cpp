@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
-#include <sstream>
 
 namespace smol::assembler {
 namespace fs = std::filesystem;
@@ -101,15 +100,22 @@ private:
         fs::file_status status = fs::status(path, ec);
         if (!fs::exists(status)) throw_at(from, "no such file", spelling);
         if (fs::is_directory(status)) throw_at(from, "is a directory, not a source file", spelling);
-        uintmax_t size = fs::file_size(path, ec);
-        if (!ec && size > max_source_bytes)
+        const auto too_large = [&](const std::string& size) {
             throw_at(from, fmt::format("source file too large ({} bytes, limit {})", size, max_source_bytes), spelling);
+        };
+        uintmax_t size = fs::file_size(path, ec);
+        if (!ec && size > max_source_bytes) too_large(std::to_string(size));
         std::ifstream in(path, std::ios::binary);
         if (!in) throw_at(from, fmt::format("cannot open: {}", std::strerror(errno)), spelling);
-        std::ostringstream data;
-        data << in.rdbuf();
+        // Read with the cap enforced as we go: a pipe or a device such as /dev/zero has no size to check first.
+        std::string data;
+        char chunk[1 << 16];
+        while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+            data.append(chunk, static_cast<size_t>(in.gcount()));
+            if (data.size() > max_source_bytes) too_large("more than " + std::to_string(max_source_bytes));
+        }
         if (in.bad()) throw_at(from, "read error", spelling);
-        return data.str();
+        return data;
     }
 
     void include(const statement& st, const std::string& including) {

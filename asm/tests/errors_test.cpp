@@ -159,6 +159,12 @@ TEST(asm_errors, directory_as_input) {
     EXPECT_FALSE(fs::exists(dir.path() / "out.bin"));
 }
 
+TEST(asm_errors, endless_include_is_capped) {
+    // /dev/zero has no size to check up front: the read itself must stop at the source size limit.
+    EXPECT_EQ(first_error("  .include \"/dev/zero\"\n"),
+              "bad.s:1:12: error: source file too large (more than 67108864 bytes, limit 67108864) '\"/dev/zero\"'");
+}
+
 TEST(asm_errors, missing_include_points_at_the_directive) {
     EXPECT_EQ(first_error("  halt\n  .include \"nope.s\"\n"), "bad.s:2:12: error: no such file '\"nope.s\"'");
 }

@@ -33,8 +33,9 @@ struct function {
 
 const function functions[] = {
     {"exp", fp::exp, [](double x) { return std::exp(x); }, [](long double x) { return std::exp(x); }, 1},
-    {"silu", fp::silu, [](double x) { return x / (1.0 + std::exp(-x)); },
-     [](long double x) { return x / (1.0L + std::exp(-x)); }, 4},
+    // silu(-inf) is the limit -0 (x e^x -> 0), not the NaN that -inf / inf gives.
+    {"silu", fp::silu, [](double x) { return std::isinf(x) && x < 0 ? -0.0 : x / (1.0 + std::exp(-x)); },
+     [](long double x) { return std::isinf(x) && x < 0 ? -0.0L : x / (1.0L + std::exp(-x)); }, 4},
     {"rsqrt", fp::rsqrt, [](double x) { return 1.0 / std::sqrt(x); },
      [](long double x) { return 1.0L / std::sqrt(x); }, 2},
     {"recip", fp::recip, [](double x) { return 1.0 / x; }, [](long double x) { return 1.0L / x; }, 1},
