@@ -14,3 +14,11 @@ function(smol_add_gtest name label)
   target_link_libraries(${name} PRIVATE GTest::gtest_main smol_flags)
   gtest_discover_tests(${name} PROPERTIES LABELS ${label} DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# Instruction-set flags for the SIMD kernel files only: the rest of the code stays baseline x86-64, and the
+# kernels are called only after run-time CPU detection (engine/src/cpu_features.h).
+function(smol_simd_sources)
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma")
+  endif()
+endfunction()

@@ -3,6 +3,7 @@
 // tokens at these positions. Generation, verification and benchmarks are written once against it.
 #include "engine/src/model_config.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -18,6 +19,11 @@ public:
     // (start_pos may rewind to reuse a cached prefix). Writes [tokens.size(), vocab] logits when all_logits,
     // else only the last token's [vocab]. Throws smol::error on an invalid id or a full context.
     virtual void eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) = 0;
+
+protected:
+    // The checks every eval() makes before it touches any state, so that all back ends refuse the same
+    // requests with the same messages: no tokens, positions past the context, ids outside the vocabulary.
+    void check_eval_request(std::span<const int32_t> tokens, int32_t start_pos, size_t logits_size, bool all_logits) const;
 };
 
 }  // namespace smol

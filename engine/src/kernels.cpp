@@ -1,5 +1,8 @@
 #include "engine/src/kernels.h"
 
+#include "engine/src/cpu_features.h"
+#include "engine/src/kernels_simd.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,6 +28,8 @@ float dot_q8(const int8_t* w, const float* x, int32_t n) {
 
 }  // namespace
 
+namespace portable {
+
 float dot_f32(const float* a, const float* b, int32_t n) {
     float acc[lanes] = {};
     int32_t j = 0;
@@ -34,9 +39,9 @@ float dot_f32(const float* a, const float* b, int32_t n) {
     return reduce_lanes(acc);
 }
 
-void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w) {
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
     const int64_t cols = w.cols;
-    for (int32_t r = 0; r < w.rows; ++r) {
+    for (int32_t r = row_begin; r < row_end; ++r) {
         if (w.dtype == weight_dtype::f32) {
             const float* row = w.f32 + r * cols;
             for (int32_t t = 0; t < n_tokens; ++t) out[t * int64_t{w.rows} + r] = dot_f32(row, in + t * cols, w.cols);
@@ -48,6 +53,63 @@ void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w)
         }
     }
 }
+
+void axpy(float* y, float a, const float* x, int32_t n) {
+    for (int32_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void attention_scores(float* scores, const float* q, const float* keys, int64_t stride, int32_t count, int32_t head_dim, float scale) {
+    for (int32_t s = 0; s < count; ++s) scores[s] = dot_f32(q, keys + s * stride, head_dim) * scale;
+}
+
+void attention_values(float* out, const float* weights, const float* values, int64_t stride, int32_t count, int32_t head_dim) {
+    std::fill_n(out, head_dim, 0.0f);
+    for (int32_t s = 0; s < count; ++s) axpy(out, weights[s], values + s * stride, head_dim);
+}
+
+void softmax(float* x, int32_t size) {
+    float max = *std::max_element(x, x + size);
+    float sum = 0.0f;
+    for (int32_t i = 0; i < size; ++i) {
+        x[i] = std::exp(x[i] - max);
+        sum += x[i];
+    }
+    for (int32_t i = 0; i < size; ++i) x[i] /= sum;
+}
+
+void silu_mul(float* gate, const float* up, int32_t size) {
+    for (int32_t i = 0; i < size; ++i) {
+        float g = gate[i];
+        gate[i] = g / (1.0f + std::exp(-g)) * up[i];
+    }
+}
+
+}  // namespace portable
+
+// x86-64 builds carry both paths; elsewhere only the portable one exists.
+#if defined(__x86_64__)
+#define SMOL_DISPATCH(call) (active_simd() == simd_level::avx2 ? avx2::call : portable::call)
+#else
+#define SMOL_DISPATCH(call) (portable::call)
+#endif
+
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
+    SMOL_DISPATCH(matmul_rows(out, in, n_tokens, w, row_begin, row_end));
+}
+
+float dot_f32(const float* a, const float* b, int32_t n) { return SMOL_DISPATCH(dot_f32(a, b, n)); }
+
+void attention_scores(float* scores, const float* q, const float* keys, int64_t stride, int32_t count, int32_t head_dim, float scale) {
+    SMOL_DISPATCH(attention_scores(scores, q, keys, stride, count, head_dim, scale));
+}
+
+void attention_values(float* out, const float* weights, const float* values, int64_t stride, int32_t count, int32_t head_dim) {
+    SMOL_DISPATCH(attention_values(out, weights, values, stride, count, head_dim));
+}
+
+void softmax(float* x, int32_t size) { SMOL_DISPATCH(softmax(x, size)); }
+
+void silu_mul(float* gate, const float* up, int32_t size) { SMOL_DISPATCH(silu_mul(gate, up, size)); }
 
 void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps) {
     double sum_squares = 0.0;
@@ -66,23 +128,6 @@ void rope(float* x, int32_t n_heads, int32_t head_dim, const float* cos, const f
             v[i] = a * cos[i] - b * sin[i];
             v[i + half] = b * cos[i] + a * sin[i];
         }
-    }
-}
-
-void softmax(float* x, int32_t size) {
-    float max = *std::max_element(x, x + size);
-    float sum = 0.0f;
-    for (int32_t i = 0; i < size; ++i) {
-        x[i] = std::exp(x[i] - max);
-        sum += x[i];
-    }
-    for (int32_t i = 0; i < size; ++i) x[i] /= sum;
-}
-
-void silu_mul(float* gate, const float* up, int32_t size) {
-    for (int32_t i = 0; i < size; ++i) {
-        float g = gate[i];
-        gate[i] = g / (1.0f + std::exp(-g)) * up[i];
     }
 }
 

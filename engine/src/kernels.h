@@ -1,14 +1,20 @@
 #pragma once
 // The numerical building blocks of the forward pass, on float32 activations. Their results follow HF
 // LlamaForCausalLM's float32 numerics (docs: ../shared/docs/smollm2.md), up to summation order.
+// matmul, dot_f32, attention_*, softmax and silu_mul run AVX2 kernels when active_simd() allows
+// (cpu_features.h), else portable ones (kernels_simd.h).
 #include "engine/src/model_weights.h"
 
 #include <cstdint>
 
 namespace smol::kernels {
 
-// out[t, r] = sum_j W[r, j] * in[t, j] for t < n_tokens: each weight row is read once for all tokens.
-void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w);
+// out[t, r] = sum_j W[r, j] * in[t, j] for t < n_tokens and row_begin <= r < row_end (out rows are w.rows
+// floats apart): each weight row is read once for all tokens. Threads split the rows between them.
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end);
+inline void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w) {
+    matmul_rows(out, in, n_tokens, w, 0, w.rows);
+}
 
 // out = x * rsqrt(mean(x^2) + eps) * weight, over `size` values.
 void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps);
@@ -26,5 +32,11 @@ void silu_mul(float* gate, const float* up, int32_t size);
 void embedding_row(float* out, const matrix_view& embed, int32_t token);
 
 float dot_f32(const float* a, const float* b, int32_t n);
+
+// One head's attention over `count` cached positions, `stride` floats apart:
+// scores[s] = scale * dot(q, keys + s * stride), s < count.
+void attention_scores(float* scores, const float* q, const float* keys, int64_t stride, int32_t count, int32_t head_dim, float scale);
+// out[i] = sum_s weights[s] * values[s * stride + i], i < head_dim.
+void attention_values(float* out, const float* weights, const float* values, int64_t stride, int32_t count, int32_t head_dim);
 
 }  // namespace smol::kernels

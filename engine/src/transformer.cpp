@@ -8,31 +8,8 @@
 
 namespace smol {
 
-namespace {
-
-// RoPE angles as HF computes them in float32: inv_freq[i] = 1 / theta^(2i/d), angle = pos * inv_freq[i].
-void fill_rope_tables(const model_config& c, int32_t context, std::vector<float>& cos_table, std::vector<float>& sin_table) {
-    const int32_t half = c.head_dim / 2;
-    std::vector<float> inv_freq(half);
-    for (int32_t i = 0; i < half; ++i) {
-        float exponent = static_cast<float>(2 * i) / static_cast<float>(c.head_dim);
-        inv_freq[i] = 1.0f / static_cast<float>(std::pow(double{c.rope_theta}, double{exponent}));
-    }
-    cos_table.resize(size_t(context) * half);
-    sin_table.resize(size_t(context) * half);
-    for (int32_t pos = 0; pos < context; ++pos) {
-        for (int32_t i = 0; i < half; ++i) {
-            float angle = static_cast<float>(pos) * inv_freq[i];
-            cos_table[size_t(pos) * half + i] = static_cast<float>(std::cos(double{angle}));
-            sin_table[size_t(pos) * half + i] = static_cast<float>(std::sin(double{angle}));
-        }
-    }
-}
-
-}  // namespace
-
-transformer::transformer(const model_weights& weights, int32_t context_length, int32_t max_batch)
-    : w_(weights), context_length_(context_length), max_batch_(std::min(max_batch, context_length)) {
+transformer::transformer(const model_weights& weights, int32_t context_length, int32_t max_batch, int32_t n_threads)
+    : w_(weights), context_length_(context_length), max_batch_(std::min(max_batch, context_length)), pool_(n_threads) {
     const model_config& c = w_.config;
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
@@ -44,8 +21,8 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     att_.resize(b * c.q_dim());
     hb_.resize(b * c.intermediate_size);
     hb2_.resize(b * c.intermediate_size);
-    scores_.resize(size_t(context_length));
-    fill_rope_tables(c, context_length, rope_cos_, rope_sin_);
+    scores_.resize(size_t(n_threads) * size_t(context_length));
+    rope_ = make_rope_tables(c, context_length);
     kv_cache_ = anonymous_buffer(2 * sizeof(float) * size_t(c.n_layers) * size_t(context_length) * size_t(c.kv_dim()));
 }
 
@@ -62,14 +39,8 @@ float* transformer::value_cache(int32_t layer, int32_t pos) {
 void transformer::eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) {
     const model_config& c = w_.config;
     const auto n = static_cast<int64_t>(tokens.size());
-    if (n == 0) fail("no tokens to evaluate");
-    if (start_pos < 0 || start_pos + n > context_length_)
-        fail("context full: positions {}..{} do not fit the context length {}", start_pos, start_pos + n - 1, context_length_);
-    for (int32_t token : tokens)
-        if (token < 0 || token >= c.vocab_size) fail("invalid token id {} (vocab size {})", token, c.vocab_size);
+    check_eval_request(tokens, start_pos, logits.size(), all_logits);
     const size_t vocab = size_t(c.vocab_size);
-    if (logits.size() != (all_logits ? size_t(n) * vocab : vocab))
-        fail("internal error: logits buffer holds {} floats", logits.size());
 
     for (int64_t done = 0; done < n;) {
         const auto batch = static_cast<int32_t>(std::min<int64_t>(max_batch_, n - done));
@@ -77,10 +48,12 @@ void transformer::eval(std::span<const int32_t> tokens, int32_t start_pos, std::
         forward_batch(tokens.data() + done, batch, pos);
         // Final norm and LM head, only for the rows whose logits are wanted.
         const int32_t first = all_logits ? 0 : (done + batch == n ? batch - 1 : batch);
-        for (int32_t t = first; t < batch; ++t) {
-            kernels::rmsnorm(xb_.data(), x_.data() + size_t(t) * c.hidden_size, w_.final_norm, c.hidden_size, c.rms_norm_eps);
-            float* out = all_logits ? logits.data() + size_t(done + t) * vocab : logits.data();
-            kernels::matmul(out, xb_.data(), 1, w_.lm_head);
+        const size_t dim = size_t(c.hidden_size);
+        for (int32_t t = first; t < batch; ++t)
+            kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, w_.final_norm, c.hidden_size, c.rms_norm_eps);
+        if (first < batch) {
+            float* out = all_logits ? logits.data() + size_t(done + first) * vocab : logits.data();
+            project(xb_.data() + first * dim, batch - first, {{out, &w_.lm_head}});
         }
         done += batch;
     }
@@ -96,52 +69,92 @@ void transformer::forward_batch(const int32_t* tokens, int32_t n, int32_t pos) {
         for (int32_t t = 0; t < n; ++t)
             kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, l.attn_norm, c.hidden_size, c.rms_norm_eps);
         // K and V rows of consecutive positions are contiguous in the cache: project straight into it.
-        kernels::matmul(q_.data(), xb_.data(), n, l.wq);
-        kernels::matmul(key_cache(layer, pos), xb_.data(), n, l.wk);
-        kernels::matmul(value_cache(layer, pos), xb_.data(), n, l.wv);
+        project(xb_.data(), n, {{q_.data(), &l.wq}, {key_cache(layer, pos), &l.wk}, {value_cache(layer, pos), &l.wv}});
         const int32_t half = c.head_dim / 2;
         for (int32_t t = 0; t < n; ++t) {
-            const float* cos = rope_cos_.data() + size_t(pos + t) * half;
-            const float* sin = rope_sin_.data() + size_t(pos + t) * half;
+            const float* cos = rope_.cos.data() + size_t(pos + t) * half;
+            const float* sin = rope_.sin.data() + size_t(pos + t) * half;
             kernels::rope(q_.data() + size_t(t) * c.q_dim(), c.n_heads, c.head_dim, cos, sin);
             kernels::rope(key_cache(layer, pos + t), c.n_kv_heads, c.head_dim, cos, sin);
         }
         attention(layer, n, pos);
-        kernels::matmul(xb_.data(), att_.data(), n, l.wo);
+        project(att_.data(), n, {{xb_.data(), &l.wo}});
         for (size_t i = 0; i < size_t(n) * dim; ++i) x_[i] += xb_[i];
 
         for (int32_t t = 0; t < n; ++t)
             kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, l.ffn_norm, c.hidden_size, c.rms_norm_eps);
-        kernels::matmul(hb_.data(), xb_.data(), n, l.w_gate);
-        kernels::matmul(hb2_.data(), xb_.data(), n, l.w_up);
-        kernels::silu_mul(hb_.data(), hb2_.data(), n * c.intermediate_size);
-        kernels::matmul(xb_.data(), hb_.data(), n, l.w_down);
+        feed_forward(l, n);
         for (size_t i = 0; i < size_t(n) * dim; ++i) x_[i] += xb_[i];
     }
 }
 
-// Causal grouped-query attention of the batch's queries over the cache positions 0..pos+t.
+namespace {
+
+// Rows split in multiples of eight, the AVX2 decode kernel's block (any split gives the same results).
+constexpr int64_t row_align = 8;
+
+// Decode streams the weights from memory: one contiguous range of rows per thread (more, smaller chunks
+// measured 20% slower: each restarts the prefetch). Prefill is compute-bound: smaller chunks balance it.
+int32_t chunks_per_thread(int32_t n_tokens) { return n_tokens <= 2 ? 1 : thread_pool::default_chunks_per_thread; }
+
+}  // namespace
+
+void transformer::project(const float* in, int32_t n, std::initializer_list<projection> projections) {
+    // One chunk size for all the projections, so that their chunks are about equal work in one job.
+    int64_t all_rows = 0;
+    for (const projection& p : projections) all_rows += p.w->rows;
+    const int64_t chunk = pool_.chunk_rows(all_rows, row_align, chunks_per_thread(n));
+    int64_t n_chunks = 0;
+    for (const projection& p : projections) n_chunks += (p.w->rows + chunk - 1) / chunk;
+    pool_.run_chunks(n_chunks, [&](int64_t c, int32_t) {
+        for (const projection& p : projections) {
+            const int64_t own = (p.w->rows + chunk - 1) / chunk;
+            if (c < own) {
+                const int64_t begin = c * chunk, end = std::min<int64_t>(p.w->rows, begin + chunk);
+                kernels::matmul_rows(p.out, in, n, *p.w, int32_t(begin), int32_t(end));
+                return;
+            }
+            c -= own;
+        }
+    });
+}
+
+// gate and up are split the same way, so the thread that computed a chunk of rows of both applies
+// silu(gate) * up to them.
+void transformer::feed_forward(const layer_weights& l, int32_t n) {
+    const int32_t inter = w_.config.intermediate_size;
+    pool_.parallel_for(inter, row_align, [&](int64_t begin, int64_t end, int32_t) {
+        kernels::matmul_rows(hb_.data(), xb_.data(), n, l.w_gate, int32_t(begin), int32_t(end));
+        kernels::matmul_rows(hb2_.data(), xb_.data(), n, l.w_up, int32_t(begin), int32_t(end));
+        for (int32_t t = 0; t < n; ++t) {
+            const size_t row = size_t(t) * inter + size_t(begin);
+            kernels::silu_mul(hb_.data() + row, hb2_.data() + row, int32_t(end - begin));
+        }
+    }, chunks_per_thread(n));
+    project(hb_.data(), n, {{xb_.data(), &l.w_down}});
+}
+
+// Causal grouped-query attention of the batch's queries over the cache positions 0..pos+t, one (head, token)
+// pair at a time, the pairs split between threads.
 void transformer::attention(int32_t layer, int32_t n, int32_t pos) {
     const model_config& c = w_.config;
     const int32_t group = c.n_heads / c.n_kv_heads;
     const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
-    for (int32_t t = 0; t < n; ++t) {
-        const int32_t visible = pos + t + 1;
-        for (int32_t h = 0; h < c.n_heads; ++h) {
+    const int64_t items = int64_t(c.n_heads) * n;
+    pool_.parallel_for(items, 1, [&](int64_t begin, int64_t end, int32_t thread) {
+        float* scores = scores_.data() + size_t(thread) * size_t(context_length_);
+        for (int64_t item = begin; item < end; ++item) {
+            const auto h = static_cast<int32_t>(item / n);
+            const auto t = static_cast<int32_t>(item % n);
+            const int32_t visible = pos + t + 1;
             const float* q = q_.data() + size_t(t) * c.q_dim() + size_t(h) * c.head_dim;
             const size_t kv_offset = size_t(h / group) * c.head_dim;
-            for (int32_t s = 0; s < visible; ++s)
-                scores_[s] = kernels::dot_f32(q, key_cache(layer, s) + kv_offset, c.head_dim) * scale;
-            kernels::softmax(scores_.data(), visible);
+            kernels::attention_scores(scores, q, key_cache(layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim, scale);
+            kernels::softmax(scores, visible);
             float* out = att_.data() + size_t(t) * c.q_dim() + size_t(h) * c.head_dim;
-            std::fill_n(out, c.head_dim, 0.0f);
-            for (int32_t s = 0; s < visible; ++s) {
-                const float* v = value_cache(layer, s) + kv_offset;
-                const float weight = scores_[s];
-                for (int32_t i = 0; i < c.head_dim; ++i) out[i] += weight * v[i];
-            }
+            kernels::attention_values(out, scores, value_cache(layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim);
         }
-    }
+    });
 }
 
 }  // namespace smol

@@ -1,25 +1,42 @@
 #pragma once
 // The C++ engine back end: a LLaMA-family forward pass with a KV cache, over tokens in batches (prefill is
 // matrix-matrix work; decode is the one-token case). Every buffer is allocated once, in the constructor.
+// Matrix rows and attention heads are split between the threads of a pool owned by the transformer; each
+// output value is computed the same way whatever the thread count, so results do not depend on it.
 #include "common/mapped_file.h"
 #include "engine/src/backend.h"
 #include "engine/src/model_weights.h"
+#include "engine/src/rope_tables.h"
+#include "engine/src/thread_pool.h"
 
+#include <initializer_list>
 #include <vector>
 
 namespace smol {
 
 class transformer final : public inference_backend {
 public:
-    // context_length: positions the KV cache holds (1..max_position_embeddings); max_batch: tokens per step.
-    transformer(const model_weights& weights, int32_t context_length, int32_t max_batch = 64);
+    // context_length: positions the KV cache holds (1..max_position_embeddings); max_batch: tokens per step;
+    // n_threads: 1..thread_pool::max_threads.
+    transformer(const model_weights& weights, int32_t context_length, int32_t max_batch = default_max_batch,
+                int32_t n_threads = 1);
+
+    static constexpr int32_t default_max_batch = 512;
+    int32_t threads() const { return pool_.size(); }
 
     const model_config& config() const override { return w_.config; }
     int32_t context_length() const override { return context_length_; }
     void eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) override;
 
 private:
+    struct projection {
+        float* out;
+        const matrix_view* w;
+    };
     void forward_batch(const int32_t* tokens, int32_t n, int32_t pos);
+    // out = in * W^T for each projection, all in one parallel step over their rows.
+    void project(const float* in, int32_t n, std::initializer_list<projection> projections);
+    void feed_forward(const layer_weights& l, int32_t n);
     void attention(int32_t layer, int32_t n, int32_t pos);
     float* key_cache(int32_t layer, int32_t pos);
     float* value_cache(int32_t layer, int32_t pos);
@@ -33,9 +50,10 @@ private:
     std::vector<float> att_;     // (batch, q_dim) attention output before o_proj
     std::vector<float> hb_;      // (batch, intermediate) gate, then silu(gate) * up
     std::vector<float> hb2_;     // (batch, intermediate) up
-    std::vector<float> scores_;  // (context) one head's attention weights
-    std::vector<float> rope_cos_, rope_sin_;  // (context, head_dim / 2)
+    std::vector<float> scores_;  // (threads, context) one head's attention weights, per thread
+    rope_tables rope_;           // (context, head_dim / 2) each
     anonymous_buffer kv_cache_;  // keys then values: (layer, context, kv_dim) each
+    thread_pool pool_;
 };
 
 }  // namespace smol

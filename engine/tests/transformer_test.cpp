@@ -49,6 +49,23 @@ TEST_P(transformer_schemes, last_logits_equal_last_row_of_all_logits) {
     for (size_t v = 0; v < vocab; ++v) EXPECT_EQ(last[v], whole[(prompt.size() - 1) * vocab + v]);
 }
 
+// Rows and heads are split between threads, but every value is computed the same way: equal, not close.
+TEST_P(transformer_schemes, one_and_two_threads_give_the_same_logits) {
+    auto m = smol::testing::random_image_model(smol::testing::small_config(false), GetParam());
+    const size_t vocab = size_t(m.weights.config.vocab_size);
+    std::vector<std::vector<float>> results;
+    for (int32_t threads : {1, 2, 3}) {
+        smol::transformer t(m.weights, 32, 64, threads);
+        std::vector<float> logits(prompt.size() * vocab), step(vocab);
+        t.eval(prompt, 0, logits, true);
+        t.eval(std::span(&prompt[0], 1), int32_t(prompt.size()), step, false);  // one decode step
+        logits.insert(logits.end(), step.begin(), step.end());
+        results.push_back(logits);
+    }
+    EXPECT_EQ(results[0], results[1]);
+    EXPECT_EQ(results[0], results[2]);
+}
+
 INSTANTIATE_TEST_SUITE_P(all, transformer_schemes,
                          ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r),
                          [](const auto& param_info) { return std::string(smol::quant_scheme_name(param_info.param)); });

@@ -122,6 +122,11 @@ std::string tokenizer::token_bytes(int32_t id) const {
     return impl_->bytes[size_t(id)];
 }
 
+std::string_view tokenizer::generated_bytes(int32_t id) const {
+    if (!is_valid(id) || is_special(id)) return {};
+    return impl_->bytes[size_t(id)];
+}
+
 std::string tokenizer::token_text(int32_t id) const {
     check_id(id);
     return impl_->text[size_t(id)];

@@ -39,6 +39,9 @@ public:
     std::string decode(std::span<const int32_t> ids, bool skip_special) const;
     // A token's raw bytes (possibly an incomplete UTF-8 sequence); throws like decode.
     std::string token_bytes(int32_t id) const;
+    // What a generated token adds to streamed text: its bytes, or nothing for a special token or for an id the
+    // tokenizer lacks (a model's vocabulary may have unused rows past the tokenizer's; HF's decode skips them).
+    std::string_view generated_bytes(int32_t id) const;
     // The token as spelled in the vocabulary (byte-level characters, or an added token's text).
     std::string token_text(int32_t id) const;
 

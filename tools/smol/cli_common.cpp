@@ -1,6 +1,10 @@
 #include "tools/smol/cli_common.h"
 
 #include "common/error.h"
+#include "engine/src/cpu_features.h"
+#include "engine/src/thread_pool.h"
+#include "engine/src/transformer.h"
+#include "firmware/src/iss_backend.h"
 
 #include <algorithm>
 #include <charconv>
@@ -48,6 +52,32 @@ int32_t model_options::context_for(const model_config& config, int64_t needed) c
         fail("the run needs {} positions but the context holds {}{}", needed, context,
              context_length == -1 ? "" : " (--ctx-size)");
     return context;
+}
+
+void engine_options::add_to(CLI::App& command) {
+    command.add_option("-t,--threads", threads, "engine threads (default: every core)");
+    command.add_flag("--no-simd", no_simd, "use the portable kernels, not the AVX2 ones (as SMOL_SIMD=portable)");
+}
+
+int32_t engine_options::thread_count() const {
+    if (no_simd) force_portable_kernels(true);
+    return threads ? check_thread_count(*threads, "-t/--threads") : default_thread_count();
+}
+
+void backend_options::add_to(CLI::App& command) {
+    command.add_option("--backend", name, "engine (C++, default) or iss (the firmware on the SMOL-32 simulator)")
+        ->check(CLI::IsMember({"engine", "iss"}));
+}
+
+std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
+                                                         const engine_options& cpu) const {
+    if (name == "iss") return std::make_unique<firmware::iss_backend>(model.weights(), model.image(), context);
+    return std::make_unique<transformer>(model.weights(), context, transformer::default_max_batch, cpu.thread_count());
+}
+
+int32_t check_thread_count(int64_t n, const char* flag) {
+    if (n < 1 || n > thread_pool::max_threads) fail("{} {} is out of range 1..{}", flag, n, thread_pool::max_threads);
+    return static_cast<int32_t>(n);
 }
 
 void text_options::add_to(CLI::App& command) {

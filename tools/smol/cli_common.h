@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,28 @@ struct model_options {
     loaded_model load() const;
     // The KV-cache length for a run that needs `needed` positions: refuses one that cannot fit, naming both.
     int32_t context_for(const model_config& config, int64_t needed) const;
+};
+
+// How the C++ engine runs: threads and kernels.
+struct engine_options {
+    std::optional<int64_t> threads;  // none: every core
+    bool no_simd = false;
+
+    void add_to(CLI::App& command);
+    int32_t thread_count() const;  // validated (-t 1..256), after applying --no-simd
+};
+
+// Refuses a thread count outside 1..thread_pool::max_threads, naming the flag.
+int32_t check_thread_count(int64_t n, const char* flag);
+
+// --backend engine|iss: where the forward pass runs (the C++ engine, or the firmware on the ISS,
+// docs/firmware.md). One helper, so logits, generate and chat offer the same choice.
+struct backend_options {
+    std::string name = "engine";
+
+    void add_to(CLI::App& command);
+    // `model` must outlive the back end (it views the model's weights).
+    std::unique_ptr<inference_backend> make(const loaded_model& model, int32_t context, const engine_options& cpu) const;
 };
 
 // Where the tokenizer comes from, and how raw text prompts treat special-token text.

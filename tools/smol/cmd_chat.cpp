@@ -55,6 +55,8 @@ struct chat_state {
 void register_chat(CLI::App& app) {
     struct options {
         model_options model;
+        engine_options cpu;
+        backend_options backend;
         text_options text;
         sampling_options sampling;
         std::string system;
@@ -63,6 +65,8 @@ void register_chat(CLI::App& app) {
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("chat", "talk with the model (commands: /reset, /exit)");
     opts->model.add_to(*cmd);
+    opts->cpu.add_to(*cmd);
+    opts->backend.add_to(*cmd);
     opts->text.add_to(*cmd);
     opts->sampling.add_to(*cmd);
     cmd->add_option("--system", opts->system, "system prompt (default: the template's own)");
@@ -74,7 +78,8 @@ void register_chat(CLI::App& app) {
         const model_config& c = model.config();
         tokenizer tok = opts->text.load_tokenizer(opts->model.path);
         chat_template tmpl = load_model_chat_template(opts->model.path, opts->text);
-        transformer engine(model.weights(), opts->model.context_for(c, opts->n_predict + 1));
+        auto backend = opts->backend.make(model, opts->model.context_for(c, opts->n_predict + 1), opts->cpu);
+        inference_backend& engine = *backend;
         sampler sampler(sampling);
         const std::vector<int32_t> stops = opts->sampling.stop_tokens(c, &tok);
         const bool interactive = ::isatty(STDIN_FILENO);
@@ -119,7 +124,7 @@ void register_chat(CLI::App& app) {
             utf8_stream text;
             generation_stats stats = generate(engine, request, sampler, [&](int32_t token) {
                 reply.push_back(token);
-                if (!tok.is_special(token)) fmt::print("{}", text.push(tok.token_bytes(token)));
+                fmt::print("{}", text.push(tok.generated_bytes(token)));
                 std::fflush(stdout);
                 return !interrupted.load();
             });

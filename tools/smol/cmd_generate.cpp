@@ -13,6 +13,8 @@ namespace smol::cli {
 void register_generate(CLI::App& app) {
     struct options {
         model_options model;
+        engine_options cpu;
+        backend_options backend;
         text_options text;
         sampling_options sampling;
         std::string prompt, ids;
@@ -21,6 +23,8 @@ void register_generate(CLI::App& app) {
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("generate", "generate a continuation of a prompt");
     opts->model.add_to(*cmd);
+    opts->cpu.add_to(*cmd);
+    opts->backend.add_to(*cmd);
     opts->text.add_to(*cmd);
     opts->sampling.add_to(*cmd);
     auto* prompt = cmd->add_option("-p,--prompt", opts->prompt, "prompt text (streams text out)");
@@ -38,14 +42,16 @@ void register_generate(CLI::App& app) {
         if (text_mode) tok = opts->text.load_tokenizer(opts->model.path);
         std::vector<int32_t> prompt_ids = text_mode ? tok->encode(opts->prompt, opts->text.parse_special)
                                                     : parse_id_list(opts->ids, "--ids");
-        transformer engine(model.weights(), opts->model.context_for(c, int64_t(prompt_ids.size()) + opts->n_predict));
+        auto backend =
+            opts->backend.make(model, opts->model.context_for(c, int64_t(prompt_ids.size()) + opts->n_predict), opts->cpu);
+        inference_backend& engine = *backend;
         sampler sampler(sampling);
         generation_request request{prompt_ids, 0, opts->n_predict, opts->sampling.stop_tokens(c, tok ? &*tok : nullptr)};
         utf8_stream text;
         bool first = true;
         generation_stats stats = generate(engine, request, sampler, [&](int32_t token) {
             if (text_mode) {
-                if (!tok->is_special(token)) fmt::print("{}", text.push(tok->token_bytes(token)));
+                fmt::print("{}", text.push(tok->generated_bytes(token)));
             } else {
                 fmt::print("{}{}", first ? "" : ",", token);
             }

@@ -15,5 +15,7 @@ void register_detokenize(CLI::App& app);
 void register_asm(CLI::App& app);
 void register_disasm(CLI::App& app);
 void register_iss(CLI::App& app);
+void register_profile(CLI::App& app);
+void register_bench(CLI::App& app);
 
 }  // namespace smol::cli

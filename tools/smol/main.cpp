@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     smol::cli::register_asm(app);
     smol::cli::register_disasm(app);
     smol::cli::register_iss(app);
+    smol::cli::register_profile(app);
+    smol::cli::register_bench(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -190,6 +190,18 @@ TEST(tokenizer_encode, empty_prompt_and_bad_ids) {
     }
 }
 
+TEST(tokenizer_decode, generated_bytes_skip_specials_and_ids_past_the_tokenizer) {
+    const tokenizer& t = smollm2();
+    const std::vector<int32_t> ids = t.encode("H\xc3\xa9", false);  // "Hé": bytes may split a character
+    std::string bytes;
+    for (int32_t id : ids) bytes += t.generated_bytes(id);
+    EXPECT_EQ(bytes, "H\xc3\xa9");
+    EXPECT_EQ(t.generated_bytes(*t.find("<|im_end|>")), "");
+    // A model's vocabulary may be larger than its tokenizer's (SmolLM2 checkpoints made here: 49152 vs 8192).
+    EXPECT_EQ(t.generated_bytes(t.size()), "");
+    EXPECT_EQ(t.generated_bytes(49151), "");
+}
+
 TEST(tokenizer_model, smollm2_shape) {
     const tokenizer& t = smollm2();
     EXPECT_EQ(t.size(), 8192);

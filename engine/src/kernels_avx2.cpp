@@ -1,0 +1,343 @@
+// AVX2 + FMA kernels, compiled with -mavx2 -mfma for this file only (cmake/smol_options.cmake) and called
+// only after run-time CPU detection. Weights stay int8 in memory and are widened to float32 in registers;
+// activations stay float32, so results match the portable kernels up to summation rounding.
+#include "engine/src/kernels_simd.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+#include <cstring>
+#include <vector>
+
+namespace smol::kernels::avx2 {
+
+namespace {
+
+// The R x T loops must unroll completely so that the accumulators live in registers (at -O2 GCC keeps
+// them in memory otherwise).
+#define SMOL_UNROLL _Pragma("GCC unroll 16")
+
+// Lanes i < n set: loads the tail of a row without reading past its end.
+__m256i tail_mask(int64_t n) {
+    alignas(32) static const int32_t table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table + 8 - n));
+}
+
+// (l0+l4 + l1+l5) + (l2+l6 + l3+l7): the order of the portable kernels' lane reduction.
+float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));  // s0..s3
+    __m128 pairs = _mm_add_ps(s, _mm_shuffle_ps(s, s, _MM_SHUFFLE(2, 3, 0, 1)));     // s0+s1, -, s2+s3, -
+    return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs)));
+}
+
+// Rows of float32 weights (or of int8 weights widened into a float32 panel), `stride` floats apart.
+struct f32_rows {
+    const float* base;
+    int64_t stride;
+    __m256 load(int32_t r, int64_t k) const { return _mm256_loadu_ps(base + r * stride + k); }
+    __m256 load_tail(int32_t r, int64_t k, int64_t n) const {
+        return _mm256_maskload_ps(base + r * stride + k, tail_mask(n));
+    }
+};
+
+// Rows of int8 weights: sign-extended to int32, then converted to float32, eight at a time.
+struct q8_rows {
+    const int8_t* base;
+    int64_t stride;
+    static __m256 widen(const void* p) {
+        return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(static_cast<const __m128i*>(p))));
+    }
+    __m256 load(int32_t r, int64_t k) const { return widen(base + r * stride + k); }
+    __m256 load_tail(int32_t r, int64_t k, int64_t n) const {
+        int8_t bytes[8] = {};
+        std::memcpy(bytes, base + r * stride + k, size_t(n));
+        return widen(bytes);
+    }
+};
+
+// out[t, r] for R rows from r0 and T tokens from t0: one accumulator per (row, token), k in ascending steps
+// of eight, so every (row, token) sums in the same order whatever R and T are (results do not depend on
+// how rows are split between threads or tokens between batches).
+// prefetch: when not null, the bytes (P cache lines per step of eight columns) a later block will read,
+// fetched into L2.
+template <int R, int T, typename Rows, int P = 0>
+inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* in, int64_t cols, int32_t t0,
+                  float* out, int32_t out_r0, const char* prefetch = nullptr) {
+    __m256 acc[R][T];
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r)
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+    const float* x0 = in + t0 * cols;
+    int64_t k = 0;
+    for (; k + 8 <= cols; k += 8) {
+        if (P > 0 && prefetch) {
+            SMOL_UNROLL
+            for (int p = 0; p < P; ++p) _mm_prefetch(prefetch + (k / 8 * P + p) * 64, _MM_HINT_T1);
+        }
+        __m256 x[T];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) x[t] = _mm256_loadu_ps(x0 + t * cols + k);
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            __m256 wv = w.load(r0 + r, k);
+            SMOL_UNROLL
+            for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, x[t], acc[r][t]);
+        }
+    }
+    if (k < cols) {
+        const int64_t n = cols - k;
+        __m256 x[T];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) x[t] = _mm256_maskload_ps(x0 + t * cols + k, tail_mask(n));
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            __m256 wv = w.load_tail(r0 + r, k, n);
+            SMOL_UNROLL
+            for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, x[t], acc[r][t]);
+        }
+    }
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r) {
+        const int32_t row = out_r0 + r;
+        const float scale = m.dtype == weight_dtype::f32 ? 1.0f : m.scale(row);
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
+    }
+}
+
+// Prefill block: 4 rows x 3 tokens = 12 accumulators, the best of 2x6, 3x4, 4x3, 5x2, 6x2 measured on
+// Zen 4 (16 ymm registers: 12 accumulators, 3 token vectors, 1 weight vector).
+constexpr int panel_rows = 4, panel_tokens = 3;
+
+// All tokens [t_begin, t_end) against R rows: blocks of three tokens, then one at a time.
+template <int R, typename Rows>
+void rows_by_tokens(const Rows& w, int32_t r0, const matrix_view& m, const float* in, int32_t t_begin,
+                    int32_t t_end, float* out, int32_t out_r0) {
+    int32_t t = t_begin;
+    for (; t + panel_tokens <= t_end; t += panel_tokens) block<R, panel_tokens>(w, r0, m, in, m.cols, t, out, out_r0);
+    for (; t < t_end; ++t) block<R, 1>(w, r0, m, in, m.cols, t, out, out_r0);
+}
+
+// Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once.
+// Rows are contiguous, so the block two ahead is the next 8 * cols weights: prefetching it (into L2; into L1
+// or further ahead measured slower) while this one computes keeps enough reads in flight to approach memory
+// bandwidth (the hardware prefetcher alone, with eight interleaved streams, reaches a fraction of it).
+constexpr int32_t prefetch_blocks_ahead = 2;
+
+void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
+    auto run = [&]<int P>(const auto& w, const auto* base) {
+        int32_t r = row_begin;
+        for (; r + 8 <= row_end; r += 8) {
+            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
+            // Up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
+            // in the shared cache too, and this thread may well take the next rows itself.
+            const char* next = ahead + 8 <= m.rows ? reinterpret_cast<const char*>(base + int64_t(ahead) * m.cols) : nullptr;
+            block<8, 1, std::decay_t<decltype(w)>, P>(w, r, m, in, m.cols, 0, out, r, next);
+            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
+        }
+        for (; r < row_end; ++r)
+            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+    };
+    // A step of eight columns over eight rows reads 64 bytes of int8 weights, 256 of float32.
+    if (m.dtype == weight_dtype::f32) run.template operator()<4>(f32_rows{m.f32, m.cols}, m.f32);
+    else run.template operator()<1>(q8_rows{m.q8, m.cols}, m.q8);
+}
+
+// float(q[i]) for i < n, eight at a time (the four rows of a panel are contiguous in the matrix).
+void widen_q8(float* out, const int8_t* q, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, q8_rows::widen(q + i));
+    for (; i < n; ++i) out[i] = static_cast<float>(q[i]);
+}
+
+// Prefill: panels of four weight rows against blocks of three tokens (12 accumulators), tokens in chunks
+// small enough to stay in L2. int8 rows are widened once per chunk into a float32 panel, not once per token.
+constexpr int32_t token_chunk = 128;
+
+void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
+                  int32_t row_end) {
+    // Grows once per thread to the widest matrix; no allocation in steady state.
+    thread_local std::vector<float> panel;
+    const int64_t cols = m.cols;
+    if (m.dtype == weight_dtype::q8 && panel.size() < size_t(panel_rows * cols)) panel.resize(size_t(panel_rows * cols));
+    for (int32_t tc = 0; tc < n_tokens; tc += token_chunk) {
+        const int32_t tc_end = std::min(n_tokens, tc + token_chunk);
+        int32_t r = row_begin;
+        for (; r + panel_rows <= row_end; r += panel_rows) {
+            if (m.dtype == weight_dtype::f32) {
+                rows_by_tokens<panel_rows>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
+                continue;
+            }
+            widen_q8(panel.data(), m.q8 + r * cols, panel_rows * cols);
+            rows_by_tokens<panel_rows>(f32_rows{panel.data(), cols}, 0, m, in, tc, tc_end, out, r);
+        }
+        for (; r < row_end; ++r) {
+            if (m.dtype == weight_dtype::f32) rows_by_tokens<1>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
+            else rows_by_tokens<1>(q8_rows{m.q8, cols}, r, m, in, tc, tc_end, out, r);
+        }
+    }
+}
+
+}  // namespace
+
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
+    if (n_tokens <= 2) matvec(out, in, n_tokens, w, row_begin, row_end);
+    else matmul_batch(out, in, n_tokens, w, row_begin, row_end);
+}
+
+float dot_f32(const float* a, const float* b, int32_t n) {
+    __m256 acc = _mm256_setzero_ps();
+    int32_t j = 0;
+    for (; j + 8 <= n; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), acc);
+    if (j < n) {
+        __m256i mask = tail_mask(n - j);
+        acc = _mm256_fmadd_ps(_mm256_maskload_ps(a + j, mask), _mm256_maskload_ps(b + j, mask), acc);
+    }
+    return hsum(acc);
+}
+
+void axpy(float* y, float a, const float* x, int32_t n) {
+    const __m256 av = _mm256_set1_ps(a);
+    int32_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        _mm256_storeu_ps(y + j, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + j), _mm256_loadu_ps(y + j)));
+    for (; j < n; ++j) y[j] += a * x[j];
+}
+
+// Eight positions at a time, their eight sums reduced together (a transpose by horizontal adds). A group
+// past `count` computes zero rows and stores only the valid ones, so a position's score is computed the
+// same way whatever `count` is (decode and prefill see the same value).
+void attention_scores(float* scores, const float* q, const float* keys, int64_t stride, int32_t count, int32_t head_dim, float scale) {
+    const __m256 scale_v = _mm256_set1_ps(scale);
+    for (int32_t s0 = 0; s0 < count; s0 += 8) {
+        const int32_t n = std::min(8, count - s0);
+        const float* k[8];
+        SMOL_UNROLL
+        for (int i = 0; i < 8; ++i) k[i] = keys + (i < n ? s0 + i : s0) * stride;  // past count: a valid row, result dropped
+        __m256 acc[8];
+        SMOL_UNROLL
+        for (int i = 0; i < 8; ++i) acc[i] = _mm256_setzero_ps();
+        int32_t d = 0;
+        for (; d + 8 <= head_dim; d += 8) {
+            const __m256 qv = _mm256_loadu_ps(q + d);
+            SMOL_UNROLL
+            for (int i = 0; i < 8; ++i) acc[i] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(k[i] + d), acc[i]);
+        }
+        if (d < head_dim) {
+            const __m256i mask = tail_mask(head_dim - d);
+            const __m256 qv = _mm256_maskload_ps(q + d, mask);
+            SMOL_UNROLL
+            for (int i = 0; i < 8; ++i) acc[i] = _mm256_fmadd_ps(qv, _mm256_maskload_ps(k[i] + d, mask), acc[i]);
+        }
+        const __m256 t0 = _mm256_hadd_ps(acc[0], acc[1]), t1 = _mm256_hadd_ps(acc[2], acc[3]);
+        const __m256 t2 = _mm256_hadd_ps(acc[4], acc[5]), t3 = _mm256_hadd_ps(acc[6], acc[7]);
+        const __m256 u0 = _mm256_hadd_ps(t0, t1), u1 = _mm256_hadd_ps(t2, t3);
+        const __m256 sums = _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
+        const __m256 scaled = _mm256_mul_ps(sums, scale_v);
+        if (n == 8) _mm256_storeu_ps(scores + s0, scaled);
+        else _mm256_maskstore_ps(scores + s0, tail_mask(n), scaled);
+    }
+}
+
+// The output (up to 64 floats at a time) stays in registers while the positions stream by.
+template <int NV>
+void weighted_rows(float* out, const float* weights, const float* values, int64_t stride, int32_t count) {
+    __m256 acc[NV];
+    SMOL_UNROLL
+    for (int i = 0; i < NV; ++i) acc[i] = _mm256_setzero_ps();
+    for (int32_t s = 0; s < count; ++s) {
+        const __m256 w = _mm256_broadcast_ss(weights + s);
+        const float* v = values + s * stride;
+        SMOL_UNROLL
+        for (int i = 0; i < NV; ++i) acc[i] = _mm256_fmadd_ps(w, _mm256_loadu_ps(v + 8 * i), acc[i]);
+    }
+    SMOL_UNROLL
+    for (int i = 0; i < NV; ++i) _mm256_storeu_ps(out + 8 * i, acc[i]);
+}
+
+void attention_values(float* out, const float* weights, const float* values, int64_t stride, int32_t count, int32_t head_dim) {
+    if (head_dim % 8 != 0) {
+        std::fill_n(out, head_dim, 0.0f);
+        for (int32_t s = 0; s < count; ++s) axpy(out, weights[s], values + s * stride, head_dim);
+        return;
+    }
+    int32_t d = 0;
+    for (; d + 64 <= head_dim; d += 64) weighted_rows<8>(out + d, weights, values + d, stride, count);
+    switch ((head_dim - d) / 8) {
+        case 1: weighted_rows<1>(out + d, weights, values + d, stride, count); break;
+        case 2: weighted_rows<2>(out + d, weights, values + d, stride, count); break;
+        case 3: weighted_rows<3>(out + d, weights, values + d, stride, count); break;
+        case 4: weighted_rows<4>(out + d, weights, values + d, stride, count); break;
+        case 5: weighted_rows<5>(out + d, weights, values + d, stride, count); break;
+        case 6: weighted_rows<6>(out + d, weights, values + d, stride, count); break;
+        case 7: weighted_rows<7>(out + d, weights, values + d, stride, count); break;
+        default: break;
+    }
+}
+
+namespace {
+
+// exp(x), eight at a time (Cephes expf: range reduction by ln 2 in two parts, degree-5 polynomial), within
+// a few ulp of std::exp over the clamped range; below -88.4 it returns about 1e-38 instead of 0.
+__m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-88.3762626647949f)), _mm256_set1_ps(88.3762626647949f));
+    __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_fmadd_ps(y, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+    const __m256i pow2n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(pow2n));
+}
+
+}  // namespace
+
+void softmax(float* x, int32_t size) {
+    __m256 max_v = _mm256_set1_ps(-INFINITY);
+    int32_t i = 0;
+    for (; i + 8 <= size; i += 8) max_v = _mm256_max_ps(max_v, _mm256_loadu_ps(x + i));
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(max_v), _mm256_extractf128_ps(max_v, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    float max = std::max(_mm_cvtss_f32(m4), _mm_cvtss_f32(_mm_shuffle_ps(m4, m4, 1)));
+    for (int32_t j = i; j < size; ++j) max = std::max(max, x[j]);
+    const __m256 max8 = _mm256_set1_ps(max);
+    __m256 sum_v = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= size; i += 8) {
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), max8));
+        _mm256_storeu_ps(x + i, e);
+        sum_v = _mm256_add_ps(sum_v, e);
+    }
+    if (i < size) {
+        const __m256i mask = tail_mask(size - i);
+        const __m256 e = _mm256_and_ps(exp8(_mm256_sub_ps(_mm256_maskload_ps(x + i, mask), max8)), _mm256_castsi256_ps(mask));
+        _mm256_maskstore_ps(x + i, mask, e);
+        sum_v = _mm256_add_ps(sum_v, e);
+    }
+    const __m256 sum8 = _mm256_set1_ps(hsum(sum_v));
+    for (i = 0; i + 8 <= size; i += 8) _mm256_storeu_ps(x + i, _mm256_div_ps(_mm256_loadu_ps(x + i), sum8));
+    for (; i < size; ++i) x[i] /= hsum(sum_v);
+}
+
+void silu_mul(float* gate, const float* up, int32_t size) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    int32_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), g))));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < size; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+}
+
+}  // namespace smol::kernels::avx2
+
+#endif  // __x86_64__

@@ -1,0 +1,21 @@
+# embed_q8: out[j] = W[token, j] * scale(token): one embedding row, dequantized.
+#   r10 out   r11 W (int8, vocab x cols)   r12 scales   r13 token   r14 cols   r15 scale stride (0 or 4)
+# Clobbers r5, r7, r10, r14, f1, v0, the Q8 unit, vl.
+        .global embed_q8
+embed_q8:
+        mul     r5, r13, r15
+        add     r5, r12, r5
+        lf      f1, 0(r5)
+        qsetscale f1
+        mul     r5, r13, r14
+        add     r5, r11, r5
+        qsetbase r5
+        beqz    r14, .done
+.chunk:
+        setvl   r7, r14
+        vq8mul  v0
+        svinc   v0, r10
+        sub     r14, r14, r7
+        bnez    r14, .chunk
+.done:
+        ret

@@ -1,0 +1,135 @@
+# matvec_q8: out[r] = scale(r) * sum_j W[r, j] * in[j] for r < rows, W int8 row-major (docs/isa.md section 7).
+#   r10 out (f32, rows)    r11 in (f32, cols)    r12 W (int8, rows x cols)
+#   r13 scales (f32)       r14 rows              r15 cols       r16 scale stride: 0 (q8) or 4 (q8r)
+# Clobbers r5..r8, r10, r14, f1, f2, v0, v1, vl, the Q8 unit.
+#
+# A row is fsetbase / acczero / q8macn / accread (the weight pointer walks on into the next row); 16 rows
+# fill the lanes of v0 (vsetl) and leave in one store, 5.1 instructions per row. The rows are summed with
+# scale 1.0 and scaled afterwards, 16 at a time, by the tensor scale (q8) or the row scales (q8r): the
+# same single rounding as accread with the scale set, so the result is bit-identical either way.
+        .global matvec_q8
+matvec_q8:
+        beqz    r14, .done
+        qsetbase r12
+        flui    f1, 0x3f80              # 1.0
+        qsetscale f1
+        mv      r8, r10                 # out, for the scaling pass
+        srli    r6, r14, 4              # blocks of 16 rows
+        andi    r7, r14, 15             # rows after the last block
+        li      r5, 16
+        setvl   r0, r5
+        beqz    r6, .tail
+.block:
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 0
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 1
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 2
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 3
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 4
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 5
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 6
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 7
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 8
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 9
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 10
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 11
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 12
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 13
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 14
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        vsetl   v0, f2, 15
+        svinc   v0, r10
+        loop    r6, .block
+.tail:
+        beqz    r7, .scale
+.row:
+        fsetbase r11
+        acczero
+        q8macn  r15
+        accread f2
+        sf      f2, 0(r10)
+        addi    r10, r10, 4
+        loop    r7, .row
+.scale:
+        bnez    r16, .row_scales
+        lf      f1, 0(r13)              # one scale for the whole tensor
+.tensor_scale:
+        setvl   r7, r14
+        lv      v0, 0(r8)
+        vmuls   v0, v0, f1
+        svinc   v0, r8
+        sub     r14, r14, r7
+        bnez    r14, .tensor_scale
+        ret
+.row_scales:
+        setvl   r7, r14
+        lv      v0, 0(r8)
+        lvinc   v1, r13
+        vmul    v0, v0, v1
+        svinc   v0, r8
+        sub     r14, r14, r7
+        bnez    r14, .row_scales
+.done:
+        ret

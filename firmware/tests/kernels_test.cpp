@@ -1,0 +1,163 @@
+// Each firmware kernel called on its own (ra = host_return), against straightforward references computed
+// here in double: the tails (lengths not multiples of 16, row counts around the 16-row blocks) and both
+// scale schemes are exercised where the whole-model tests may not reach them.
+#include "firmware/src/firmware_image.h"
+#include "iss/src/loader.h"
+#include "iss/src/machine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <initializer_list>
+#include <vector>
+
+namespace {
+
+using namespace smol::firmware;
+
+constexpr uint32_t buf_a = 0x20000, buf_b = 0x40000, buf_c = 0x60000, buf_d = 0x80000;
+
+class kernel_machine {
+public:
+    kernel_machine() { smol::iss::load_image(m_, std::as_bytes(firmware_code()), 0, "firmware"); }
+
+    void put(uint32_t addr, const std::vector<float>& v) { m_.mem().write(addr, v.data(), v.size() * 4); }
+    void put(uint32_t addr, const std::vector<int8_t>& v) { m_.mem().write(addr, v.data(), v.size()); }
+    std::vector<float> get(uint32_t addr, size_t n) {
+        std::vector<float> v(n);
+        m_.mem().read(addr, v.data(), n * 4);
+        return v;
+    }
+    // Calls `kernel` with r10, r11, ... = args and f10 = f10; it must return to host_return.
+    void call(const char* kernel, std::initializer_list<uint32_t> args, float f10 = 0) {
+        m_.reset(symbol_address(kernel));
+        m_.state().x[1] = symbol_address("host_return");
+        unsigned r = 10;
+        for (uint32_t a : args) m_.state().x[r++] = a;
+        std::memcpy(&m_.state().f[10], &f10, 4);
+        auto res = m_.run(100'000'000);
+        ASSERT_EQ(res.reason, smol::iss::stop_reason::halted) << kernel << " stopped at " << locate(res.pc);
+        ASSERT_EQ(res.pc, symbol_address("host_return")) << kernel;
+    }
+
+private:
+    smol::iss::machine m_{1 << 20};
+};
+
+std::vector<float> ramp(size_t n, float scale, float offset = 0) {
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = offset + scale * float(int((i * 37 + 11) % 23) - 11);
+    return v;
+}
+
+void expect_near_rel(const std::vector<float>& got, const std::vector<double>& want, double rel) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i)
+        EXPECT_NEAR(got[i], want[i], rel * (std::fabs(want[i]) + 1e-3)) << "element " << i;
+}
+
+TEST(firmware_kernels, copy_and_add_are_exact) {
+    for (uint32_t n : {1u, 16u, 37u}) {
+        kernel_machine k;
+        auto x = ramp(n, 0.5f), y = ramp(n, -0.25f, 1.0f);
+        k.put(buf_a, x);
+        k.put(buf_b, y);
+        k.call("copy_f32", {buf_c, buf_a, n});
+        EXPECT_EQ(k.get(buf_c, n), x);
+        k.call("add_f32", {buf_a, buf_b, n});
+        std::vector<float> sum(n);
+        for (size_t i = 0; i < n; ++i) sum[i] = x[i] + y[i];
+        EXPECT_EQ(k.get(buf_a, n), sum);
+    }
+}
+
+TEST(firmware_kernels, silu_mul) {
+    const uint32_t n = 45;
+    kernel_machine k;
+    auto g = ramp(n, 0.7f), u = ramp(n, 0.3f, 0.1f);
+    k.put(buf_a, g);
+    k.put(buf_b, u);
+    k.call("silu_mul", {buf_a, buf_b, n});
+    std::vector<double> want(n);
+    for (size_t i = 0; i < n; ++i) want[i] = g[i] / (1.0 + std::exp(-double(g[i]))) * u[i];
+    expect_near_rel(k.get(buf_a, n), want, 1e-6);
+}
+
+TEST(firmware_kernels, rmsnorm) {
+    const uint32_t n = 50;
+    kernel_machine k;
+    auto x = ramp(n, 0.2f, 0.05f), w = ramp(n, 0.01f, 1.0f);
+    k.put(buf_a, x);
+    k.put(buf_b, w);
+    k.call("rmsnorm", {buf_c, buf_a, buf_b, n}, 1e-5f);
+    double ss = 0;
+    for (float v : x) ss += double(v) * v;
+    const double inv = 1.0 / std::sqrt(ss / n + 1e-5);
+    std::vector<double> want(n);
+    for (size_t i = 0; i < n; ++i) want[i] = w[i] * x[i] * inv;
+    expect_near_rel(k.get(buf_c, n), want, 1e-6);
+}
+
+TEST(firmware_kernels, rope_rotates_each_head) {
+    const uint32_t heads = 3, hd = 36, half = hd / 2;  // half = 18: a full chunk and a tail
+    kernel_machine k;
+    auto x = ramp(heads * hd, 0.3f);
+    std::vector<float> c(half), s(half);
+    for (uint32_t i = 0; i < half; ++i) c[i] = std::cos(0.1f * i), s[i] = std::sin(0.1f * i);
+    k.put(buf_a, x);
+    k.put(buf_b, c);
+    k.put(buf_c, s);
+    k.call("rope", {buf_a, heads, hd, buf_b, buf_c});
+    std::vector<double> want(x.size());
+    for (uint32_t h = 0; h < heads; ++h)
+        for (uint32_t i = 0; i < half; ++i) {
+            double a = x[h * hd + i], b = x[h * hd + i + half];
+            want[h * hd + i] = a * c[i] - b * s[i];
+            want[h * hd + i + half] = b * c[i] + a * s[i];
+        }
+    expect_near_rel(k.get(buf_a, x.size()), want, 1e-6);
+}
+
+// Row counts below, at and around the 16-row blocks; cols not a multiple of 16; both scale schemes.
+TEST(firmware_kernels, matvec_q8_both_schemes) {
+    for (uint32_t rows : {1u, 15u, 16u, 17u, 40u})
+        for (uint32_t stride : {0u, 4u}) {
+            const uint32_t cols = 23;
+            kernel_machine k;
+            std::vector<int8_t> w(size_t(rows) * cols);
+            for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(int((i * 53 + 7) % 255) - 127);
+            auto in = ramp(cols, 0.1f, 0.02f);
+            auto scales = ramp(stride ? rows : 1, 0.001f, 0.02f);
+            k.put(buf_a, w);
+            k.put(buf_b, in);
+            k.put(buf_c, scales);
+            k.call("matvec_q8", {buf_d, buf_b, buf_a, buf_c, rows, cols, stride});
+            std::vector<double> want(rows);
+            for (uint32_t r = 0; r < rows; ++r) {
+                double acc = 0;
+                for (uint32_t j = 0; j < cols; ++j) acc += double(w[size_t(r) * cols + j]) * in[j];
+                want[r] = acc * scales[stride ? r : 0];
+            }
+            SCOPED_TRACE(testing::Message() << "rows " << rows << " stride " << stride);
+            expect_near_rel(k.get(buf_d, rows), want, 1e-5);
+        }
+}
+
+TEST(firmware_kernels, embed_q8_dequantizes_one_row_exactly) {
+    const uint32_t vocab = 5, cols = 21;
+    for (uint32_t stride : {0u, 4u}) {
+        kernel_machine k;
+        std::vector<int8_t> w(vocab * cols);
+        for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(int(i * 29 % 255) - 127);
+        auto scales = ramp(vocab, 0.001f, 0.03f);
+        k.put(buf_a, w);
+        k.put(buf_b, scales);
+        k.call("embed_q8", {buf_c, buf_a, buf_b, 3, cols, stride});
+        std::vector<float> want(cols);
+        for (uint32_t j = 0; j < cols; ++j) want[j] = float(w[3 * cols + j]) * scales[stride ? 3 : 0];
+        EXPECT_EQ(k.get(buf_c, cols), want);
+    }
+}
+
+}  // namespace
