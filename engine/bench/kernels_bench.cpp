@@ -52,7 +52,7 @@ std::vector<float> activations(size_t n) {
     return v;
 }
 
-using matmul_fn = void (*)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t);
+using matmul_fn = void (*)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t, float*);
 
 // args: rows, cols, tokens, threads. Rows are split between threads as the transformer splits them.
 template <weight_dtype dtype, matmul_fn fn>
@@ -67,8 +67,12 @@ void bm_matmul(benchmark::State& state) {
     auto in = activations(size_t(tokens) * cols);
     std::vector<float> out(size_t(tokens) * rows);
     smol::thread_pool pool(threads);
+    const auto scratch_floats = size_t(smol::kernels::matmul_scratch_floats(cols));
+    std::vector<float> scratch(size_t(threads) * scratch_floats);
     for (auto _ : state) {
-        pool.parallel_for(rows, 8, [&](int64_t begin, int64_t end, int32_t) { fn(out.data(), in.data(), tokens, w.view, int32_t(begin), int32_t(end)); });
+        pool.parallel_for(rows, 8, [&](int64_t begin, int64_t end, int32_t thread) {
+            fn(out.data(), in.data(), tokens, w.view, int32_t(begin), int32_t(end), scratch.data() + size_t(thread) * scratch_floats);
+        });
         benchmark::DoNotOptimize(out.data());
     }
     const double macs = double(rows) * cols * tokens;

@@ -39,7 +39,9 @@ float dot_f32(const float* a, const float* b, int32_t n) {
     return reduce_lanes(acc);
 }
 
-void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
+                 float* scratch) {
+    (void)scratch;  // reads int8 rows in place
     const int64_t cols = w.cols;
     for (int32_t r = row_begin; r < row_end; ++r) {
         if (w.dtype == weight_dtype::f32) {
@@ -93,9 +95,12 @@ void silu_mul(float* gate, const float* up, int32_t size) {
 #define SMOL_DISPATCH(call) (portable::call)
 #endif
 
-void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
-    SMOL_DISPATCH(matmul_rows(out, in, n_tokens, w, row_begin, row_end));
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
+                 float* scratch) {
+    SMOL_DISPATCH(matmul_rows(out, in, n_tokens, w, row_begin, row_end, scratch));
 }
+
+int64_t matmul_scratch_floats(int64_t cols) { return prefill_panel_rows * cols; }
 
 float dot_f32(const float* a, const float* b, int32_t n) { return SMOL_DISPATCH(dot_f32(a, b, n)); }
 

@@ -11,10 +11,11 @@ namespace smol::kernels {
 
 // out[t, r] = sum_j W[r, j] * in[t, j] for t < n_tokens and row_begin <= r < row_end (out rows are w.rows
 // floats apart): each weight row is read once for all tokens. Threads split the rows between them.
-void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end);
-inline void matmul(float* out, const float* in, int32_t n_tokens, const matrix_view& w) {
-    matmul_rows(out, in, n_tokens, w, 0, w.rows);
-}
+// scratch: matmul_scratch_floats(w.cols) floats of the calling thread's own (int8 prefill widens panels of
+// rows into it), owned by the caller so that no kernel allocates.
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
+                 float* scratch);
+int64_t matmul_scratch_floats(int64_t cols);
 
 // out = x * rsqrt(mean(x^2) + eps) * weight, over `size` values.
 void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps);

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <type_traits>
 #include <cstring>
-#include <vector>
 
 namespace smol::kernels::avx2 {
 
@@ -111,7 +110,7 @@ inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* 
 
 // Prefill block: 4 rows x 3 tokens = 12 accumulators, the best of 2x6, 3x4, 4x3, 5x2, 6x2 measured on
 // Zen 4 (16 ymm registers: 12 accumulators, 3 token vectors, 1 weight vector).
-constexpr int panel_rows = 4, panel_tokens = 3;
+constexpr int panel_rows = prefill_panel_rows, panel_tokens = 3;
 
 // All tokens [t_begin, t_end) against R rows: blocks of three tokens, then one at a time.
 template <int R, typename Rows>
@@ -159,11 +158,8 @@ void widen_q8(float* out, const int8_t* q, int64_t n) {
 constexpr int32_t token_chunk = 128;
 
 void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
-                  int32_t row_end) {
-    // Grows once per thread to the widest matrix; no allocation in steady state.
-    thread_local std::vector<float> panel;
+                  int32_t row_end, float* panel) {
     const int64_t cols = m.cols;
-    if (m.dtype == weight_dtype::q8 && panel.size() < size_t(panel_rows * cols)) panel.resize(size_t(panel_rows * cols));
     for (int32_t tc = 0; tc < n_tokens; tc += token_chunk) {
         const int32_t tc_end = std::min(n_tokens, tc + token_chunk);
         int32_t r = row_begin;
@@ -172,8 +168,8 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
                 rows_by_tokens<panel_rows>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
                 continue;
             }
-            widen_q8(panel.data(), m.q8 + r * cols, panel_rows * cols);
-            rows_by_tokens<panel_rows>(f32_rows{panel.data(), cols}, 0, m, in, tc, tc_end, out, r);
+            widen_q8(panel, m.q8 + r * cols, panel_rows * cols);
+            rows_by_tokens<panel_rows>(f32_rows{panel, cols}, 0, m, in, tc, tc_end, out, r);
         }
         for (; r < row_end; ++r) {
             if (m.dtype == weight_dtype::f32) rows_by_tokens<1>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
@@ -184,9 +180,10 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
 
 }  // namespace
 
-void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end) {
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
+                 float* scratch) {
     if (n_tokens <= 2) matvec(out, in, n_tokens, w, row_begin, row_end);
-    else matmul_batch(out, in, n_tokens, w, row_begin, row_end);
+    else matmul_batch(out, in, n_tokens, w, row_begin, row_end, scratch);
 }
 
 float dot_f32(const float* a, const float* b, int32_t n) {

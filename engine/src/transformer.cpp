@@ -22,6 +22,8 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     hb_.resize(b * c.intermediate_size);
     hb2_.resize(b * c.intermediate_size);
     scores_.resize(size_t(n_threads) * size_t(context_length));
+    const int64_t widest_input = std::max({c.hidden_size, c.q_dim(), c.intermediate_size});
+    matmul_scratch_.resize(size_t(n_threads) * size_t(kernels::matmul_scratch_floats(widest_input)));
     rope_ = make_rope_tables(c, context_length);
     kv_cache_ = anonymous_buffer(2 * sizeof(float) * size_t(c.n_layers) * size_t(context_length) * size_t(c.kv_dim()));
 }
@@ -29,6 +31,10 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
 float* transformer::key_cache(int32_t layer, int32_t pos) {
     auto* base = reinterpret_cast<float*>(kv_cache_.data());
     return base + (size_t(layer) * context_length_ + size_t(pos)) * size_t(w_.config.kv_dim());
+}
+
+float* transformer::matmul_scratch(int32_t thread) {
+    return matmul_scratch_.data() + size_t(thread) * (matmul_scratch_.size() / size_t(pool_.size()));
 }
 
 float* transformer::value_cache(int32_t layer, int32_t pos) {
@@ -106,12 +112,12 @@ void transformer::project(const float* in, int32_t n, std::initializer_list<proj
     const int64_t chunk = pool_.chunk_rows(all_rows, row_align, chunks_per_thread(n));
     int64_t n_chunks = 0;
     for (const projection& p : projections) n_chunks += (p.w->rows + chunk - 1) / chunk;
-    pool_.run_chunks(n_chunks, [&](int64_t c, int32_t) {
+    pool_.run_chunks(n_chunks, [&](int64_t c, int32_t thread) {
         for (const projection& p : projections) {
             const int64_t own = (p.w->rows + chunk - 1) / chunk;
             if (c < own) {
                 const int64_t begin = c * chunk, end = std::min<int64_t>(p.w->rows, begin + chunk);
-                kernels::matmul_rows(p.out, in, n, *p.w, int32_t(begin), int32_t(end));
+                kernels::matmul_rows(p.out, in, n, *p.w, int32_t(begin), int32_t(end), matmul_scratch(thread));
                 return;
             }
             c -= own;
@@ -123,9 +129,10 @@ void transformer::project(const float* in, int32_t n, std::initializer_list<proj
 // silu(gate) * up to them.
 void transformer::feed_forward(const layer_weights& l, int32_t n) {
     const int32_t inter = w_.config.intermediate_size;
-    pool_.parallel_for(inter, row_align, [&](int64_t begin, int64_t end, int32_t) {
-        kernels::matmul_rows(hb_.data(), xb_.data(), n, l.w_gate, int32_t(begin), int32_t(end));
-        kernels::matmul_rows(hb2_.data(), xb_.data(), n, l.w_up, int32_t(begin), int32_t(end));
+    pool_.parallel_for(inter, row_align, [&](int64_t begin, int64_t end, int32_t thread) {
+        float* scratch = matmul_scratch(thread);
+        kernels::matmul_rows(hb_.data(), xb_.data(), n, l.w_gate, int32_t(begin), int32_t(end), scratch);
+        kernels::matmul_rows(hb2_.data(), xb_.data(), n, l.w_up, int32_t(begin), int32_t(end), scratch);
         for (int32_t t = 0; t < n; ++t) {
             const size_t row = size_t(t) * inter + size_t(begin);
             kernels::silu_mul(hb_.data() + row, hb2_.data() + row, int32_t(end - begin));

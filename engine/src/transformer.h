@@ -40,6 +40,7 @@ private:
     void attention(int32_t layer, int32_t n, int32_t pos);
     float* key_cache(int32_t layer, int32_t pos);
     float* value_cache(int32_t layer, int32_t pos);
+    float* matmul_scratch(int32_t thread);
 
     const model_weights& w_;
     int32_t context_length_;
@@ -51,6 +52,7 @@ private:
     std::vector<float> hb_;      // (batch, intermediate) gate, then silu(gate) * up
     std::vector<float> hb2_;     // (batch, intermediate) up
     std::vector<float> scores_;  // (threads, context) one head's attention weights, per thread
+    std::vector<float> matmul_scratch_;  // (threads, matmul_scratch_floats(widest input)) per-thread panels
     rope_tables rope_;           // (context, head_dim / 2) each
     anonymous_buffer kv_cache_;  // keys then values: (layer, context, kv_dim) each
     thread_pool pool_;

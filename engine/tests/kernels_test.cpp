@@ -59,6 +59,12 @@ protected:
     void SetUp() override {
         if (!smol::cpu_has_avx2_fma()) GTEST_SKIP() << "no AVX2/FMA on this CPU";
     }
+    // The caller-owned panel space the int8 prefill kernel needs for `cols`-wide rows.
+    float* scratch(int32_t cols) {
+        scratch_.assign(size_t(smol::kernels::matmul_scratch_floats(cols)), 0.0f);
+        return scratch_.data();
+    }
+    std::vector<float> scratch_;
 };
 
 // Sums of up to a few thousand products of magnitude <= 1: rounding differences stay far below 1e-5
@@ -79,8 +85,8 @@ TEST_F(simd_kernels, matmul_matches_portable_on_awkward_shapes) {
                     // Row ranges not starting at zero, as a thread's share of the rows.
                     for (auto [begin, end] : {std::pair{0, rows}, std::pair{rows / 3, rows}, std::pair{0, (rows + 1) / 2}}) {
                         std::vector<float> simd(size_t(n_tokens) * rows, -7.0f), portable(simd);
-                        smol::kernels::avx2::matmul_rows(simd.data(), in.data(), n_tokens, m.view, begin, end);
-                        smol::kernels::portable::matmul_rows(portable.data(), in.data(), n_tokens, m.view, begin, end);
+                        smol::kernels::avx2::matmul_rows(simd.data(), in.data(), n_tokens, m.view, begin, end, scratch(cols));
+                        smol::kernels::portable::matmul_rows(portable.data(), in.data(), n_tokens, m.view, begin, end, nullptr);
                         for (int32_t t = 0; t < n_tokens; ++t)
                             for (int32_t r = 0; r < rows; ++r) {
                                 const size_t i = size_t(t) * rows + r;
@@ -106,11 +112,11 @@ TEST_F(simd_kernels, matmul_results_do_not_depend_on_batch_or_row_split) {
     const int32_t n_tokens = 11;
     auto in = random_vector(size_t(n_tokens) * 77, 6);
     std::vector<float> batch(size_t(n_tokens) * 37);
-    smol::kernels::avx2::matmul_rows(batch.data(), in.data(), n_tokens, m.view, 0, 37);
+    smol::kernels::avx2::matmul_rows(batch.data(), in.data(), n_tokens, m.view, 0, 37, scratch(77));
     for (int32_t t = 0; t < n_tokens; ++t) {
         std::vector<float> one(37);
-        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 0, 13);
-        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 13, 37);
+        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 0, 13, scratch(77));
+        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 13, 37, scratch(77));
         for (int32_t r = 0; r < 37; ++r) ASSERT_EQ(one[size_t(r)], batch[size_t(t) * 37 + r]) << "t " << t << " r " << r;
     }
 }
