@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <fmt/format.h>
 #include <random>
 
@@ -117,6 +118,7 @@ std::vector<int32_t> sampling_options::stop_tokens(const model_config& config, c
 }
 
 void print_generation_stats(const generation_stats& stats, uint64_t seed) {
+    std::fflush(stdout);  // the generated text ends before the stats when both go to one terminal or pipe
     fmt::print(stderr, "prompt: {} tokens, {:.1f} tok/s; generated: {} tokens, {:.1f} tok/s; stop: {}; seed {}\n",
                stats.prompt_tokens, stats.prompt_tokens / std::max(stats.prompt_seconds, 1e-9), stats.generated_tokens,
                stats.generated_tokens / std::max(stats.generate_seconds, 1e-9), stop_reason_name(stats.reason), seed);
