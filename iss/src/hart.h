@@ -131,7 +131,6 @@ public:
         return value;
     }
     uint8_t load8(uint32_t addr) const { return c_.mem.data()[addr]; }
-    const uint8_t* bytes(uint32_t addr) const { return c_.mem.data() + addr; }
     void store32(uint32_t addr, uint32_t value) {
         put32(addr, value);
         c_.invalidate_code(addr, 4);
