@@ -2,9 +2,9 @@
 
 #include "common/error.h"
 #include "common/output_file.h"
-#include "engine/src/half.h"
-#include "engine/src/hf_checkpoint.h"
-#include "engine/src/safetensors.h"
+#include "model/src/half.h"
+#include "model/src/hf_checkpoint.h"
+#include "model/src/safetensors.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/tokenizer_assets.h"
 #include "engine/src/sampler.h"

@@ -1,7 +1,7 @@
 #pragma once
 // Small in-memory models for engine unit tests: a config and random weights in a model image, no files.
 #include "common/mapped_file.h"
-#include "engine/src/model_file.h"
+#include "model/src/model_file.h"
 #include "engine/src/sampler.h"
 
 namespace smol::testing {

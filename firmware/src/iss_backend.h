@@ -3,7 +3,7 @@
 // (docs/memory-map.md); each token is one run of the firmware's `forward` on the golden ISS. The KV cache
 // lives in ISS memory and persists across eval calls, like the engine's.
 #include "engine/src/backend.h"
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 #include "firmware/src/memory_map.h"
 #include "iss/src/machine.h"
 

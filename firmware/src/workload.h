@@ -1,7 +1,7 @@
 #pragma once
 // Workload analysis of one forward pass (`smol profile`): what the model asks for, per operation,
 // computed from its config; and what the firmware executes, per kernel, measured on the ISS.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 #include "firmware/src/iss_backend.h"
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The ISS back end against the C++ engine on the same converted weights (issue 5, verification).
 #include "common/error.h"
 #include "engine/src/make_model.h"
-#include "engine/src/model_loader.h"
+#include "model/src/model_loader.h"
 #include "engine/src/transformer.h"
 #include "engine/tests/test_models.h"
 #include "firmware/src/descriptor.h"

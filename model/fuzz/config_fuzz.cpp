@@ -2,7 +2,7 @@
 // validate() (so later size products are safe) or throws smol::error; nothing else may escape.
 #include "common/error.h"
 #include "common/strict_json.h"
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <cstdlib>
 #include <string_view>

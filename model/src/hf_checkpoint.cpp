@@ -1,12 +1,12 @@
 // Opening an HF checkpoint directory: find the shards, prove they agree with the index, then prove the
 // tensor set is exactly what config.json implies, so the engine never meets a missing or misshapen weight.
-#include "engine/src/hf_checkpoint.h"
+#include "model/src/hf_checkpoint.h"
 
 #include "common/error.h"
 #include "common/mapped_file.h"
 #include "common/strict_json.h"
-#include "engine/src/json_excerpt.h"
-#include "engine/src/half.h"
+#include "model/src/json_excerpt.h"
+#include "model/src/half.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
 // HF LlamaConfig <-> model_config. Defaults are LlamaConfig's, so a config.json that loads in transformers
 // means the same thing here; anything that would change the maths and that we do not implement is refused.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include "common/error.h"
 #include "common/mapped_file.h"
 #include "common/strict_json.h"
-#include "engine/src/json_excerpt.h"
+#include "model/src/json_excerpt.h"
 
 #include <charconv>
 #include <cmath>

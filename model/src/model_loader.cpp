@@ -1,8 +1,8 @@
-#include "engine/src/model_loader.h"
+#include "model/src/model_loader.h"
 
 #include "common/error.h"
-#include "engine/src/hf_checkpoint.h"
-#include "engine/src/model_file.h"
+#include "model/src/hf_checkpoint.h"
+#include "model/src/model_file.h"
 
 #include <filesystem>
 

@@ -1,7 +1,7 @@
 // Validation of a model image: nothing in the bytes is trusted until checked against their length.
 #include "common/error.h"
-#include "engine/src/byte_io.h"
-#include "engine/src/model_file.h"
+#include "model/src/byte_io.h"
+#include "model/src/model_file.h"
 
 #include <cstring>
 

@@ -2,7 +2,7 @@
 // be exactly what config.json implies (docs/robustness.md item 6), and F16/BF16 convert to F32 exactly.
 // Each test builds its checkpoint in a fresh temporary directory with write_safetensors.
 #include "common/error.h"
-#include "engine/src/hf_checkpoint.h"
+#include "model/src/hf_checkpoint.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // safetensors reader and writer. Reading follows one rule: nothing from the file is used (as a size, an
 // offset or an allocation) until it has been checked against the bytes actually present.
-#include "engine/src/safetensors.h"
+#include "model/src/safetensors.h"
 
 #include "common/error.h"
 #include "common/output_file.h"
 #include "common/strict_json.h"
-#include "engine/src/json_excerpt.h"
+#include "model/src/json_excerpt.h"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // with every tensor span inside the input, or throw smol::error; anything else (crash, sanitizer report,
 // other exception) is a bug.
 #include "common/error.h"
-#include "engine/src/safetensors.h"
+#include "model/src/safetensors.h"
 
 #include <cstdlib>
 

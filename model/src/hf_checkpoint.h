@@ -3,8 +3,8 @@
 // model.safetensors.index.json. Opening it validates that every tensor the config implies is present once,
 // with the expected shape and a supported dtype (F32, F16, BF16), and that nothing unsupported (biases,
 // unknown tensors) is there.
-#include "engine/src/model_config.h"
-#include "engine/src/safetensors.h"
+#include "model/src/model_config.h"
+#include "model/src/safetensors.h"
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 // 64-byte-aligned tensors. `smol convert` writes it to a file; loading an HF directory builds the same image
 // in memory, so one parser and one set of views serve both. It is also the source of the ISS memory image.
 #include "common/mapped_file.h"
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // config.json parsing (docs/robustness.md item 6): LlamaConfig defaults, every required key and type named
 // when wrong, unsupported features refused by name, and hf_config_to_json round-tripping.
 #include "common/error.h"
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <gtest/gtest.h>
 

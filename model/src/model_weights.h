@@ -1,7 +1,7 @@
 #pragma once
 // Read-only views of a model's weights, pointing into one model image (docs/model-format.md): a mmapped
 // converted file, or the same layout built in memory from an HF checkpoint.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <cstdint>
 #include <vector>

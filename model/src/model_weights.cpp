@@ -1,4 +1,4 @@
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include "common/error.h"
 

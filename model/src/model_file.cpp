@@ -1,8 +1,8 @@
-#include "engine/src/model_file.h"
+#include "model/src/model_file.h"
 
 #include "common/error.h"
-#include "engine/src/byte_io.h"
-#include "engine/src/quantize.h"
+#include "model/src/byte_io.h"
+#include "model/src/quantize.h"
 
 #include <bit>
 #include <cmath>

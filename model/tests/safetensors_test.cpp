@@ -1,7 +1,7 @@
 // safetensors parsing: valid files round-trip through write_safetensors; every malformed header, offset,
 // shape and dtype of docs/robustness.md items 1-5 and 7 is refused with a message naming the problem.
 #include "common/error.h"
-#include "engine/src/safetensors.h"
+#include "model/src/safetensors.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // Opens a model for inference: an HF checkpoint directory (converted in memory to the chosen scheme) or a
 // smol32 model file (mmapped as is). Both end as the same validated image, viewed the same way.
 #include "common/mapped_file.h"
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include <optional>
 #include <string>
