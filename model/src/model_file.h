@@ -74,6 +74,9 @@ using tensor_source = std::function<std::vector<float>(const tensor_entry&)>;
 void build_model_image(const model_config& config, quant_scheme quant, const model_image_layout& layout,
                        const tensor_source& source, std::span<std::byte> out);
 
+// The config in an image's header (at least model_file_header_bytes long), validated; nothing else is checked.
+model_config read_model_image_config(std::span<const std::byte> header, const std::string& source);
+
 // Validates an image (every field, offset and size, against the bytes' length) and returns views into it.
 model_weights view_model_image(std::span<const std::byte> bytes, const std::string& source);
 

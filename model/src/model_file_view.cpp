@@ -7,9 +7,7 @@
 
 namespace smol {
 
-namespace {
-
-model_config read_config(std::span<const std::byte> b, const std::string& source) {
+model_config read_model_image_config(std::span<const std::byte> b, const std::string& source) {
     model_config c;
     int32_t* sizes[8] = {&c.vocab_size, &c.hidden_size, &c.intermediate_size, &c.n_layers,
                          &c.n_heads,    &c.n_kv_heads,  &c.head_dim,          &c.max_position_embeddings};
@@ -27,6 +25,8 @@ model_config read_config(std::span<const std::byte> b, const std::string& source
     c.validate(source);
     return c;
 }
+
+namespace {
 
 tensor_entry read_entry(std::span<const std::byte> b, size_t at) {
     tensor_entry e{};
@@ -93,7 +93,7 @@ model_weights view_model_image(std::span<const std::byte> b, const std::string& 
     uint64_t file_bytes = load_field<uint64_t>(b, header_field::file_bytes);
     if (file_bytes != b.size())
         fail("{}: file is {} bytes but its header says {} (truncated or padded)", source, b.size(), file_bytes);
-    model_config config = read_config(b, source);
+    model_config config = read_model_image_config(b, source);
 
     model_image_layout layout = plan_model_image(config, quant);
     uint32_t tensor_count = load_field<uint32_t>(b, header_field::tensor_count);

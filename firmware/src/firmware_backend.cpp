@@ -1,15 +1,13 @@
-#include "firmware/src/iss_backend.h"
+#include "firmware/src/firmware_backend.h"
 
 #include "asm/disasm.h"
 #include "common/error.h"
 #include "firmware/src/descriptor.h"
 #include "firmware/src/firmware_image.h"
 #include "engine/src/rope_tables.h"
-#include "iss/src/loader.h"
+#include "model/src/model_file.h"
 
-#include <bit>
 #include <cmath>
-#include <cstring>
 
 namespace smol::firmware {
 
@@ -20,27 +18,47 @@ constexpr uint64_t max_instructions_per_forward = uint64_t{1} << 34;
 
 uint32_t u32(int64_t v) { return static_cast<uint32_t>(v); }
 
-// The geometry fields of the descriptor and of the model image header (docs/model-format.md, offset 32),
-// with the config value each must equal.
+// The geometry fields of the descriptor, with the config value each must equal (in the weights' config, the
+// model image's header and the descriptor in target memory alike).
 struct geometry_field {
     const char* name;
     uint32_t descriptor::*field;
     int32_t model_config::*config;
-    uint32_t header_offset;
 };
 constexpr geometry_field geometry[] = {
-    {"vocab_size", &descriptor::vocab, &model_config::vocab_size, 32},
-    {"hidden_size", &descriptor::hidden, &model_config::hidden_size, 36},
-    {"intermediate_size", &descriptor::inter, &model_config::intermediate_size, 40},
-    {"num_hidden_layers", &descriptor::n_layers, &model_config::n_layers, 44},
-    {"num_attention_heads", &descriptor::n_heads, &model_config::n_heads, 48},
-    {"num_key_value_heads", &descriptor::n_kv_heads, &model_config::n_kv_heads, 52},
-    {"head_dim", &descriptor::head_dim, &model_config::head_dim, 56},
+    {"vocab_size", &descriptor::vocab, &model_config::vocab_size},
+    {"hidden_size", &descriptor::hidden, &model_config::hidden_size},
+    {"intermediate_size", &descriptor::inter, &model_config::intermediate_size},
+    {"num_hidden_layers", &descriptor::n_layers, &model_config::n_layers},
+    {"num_attention_heads", &descriptor::n_heads, &model_config::n_heads},
+    {"num_key_value_heads", &descriptor::n_kv_heads, &model_config::n_kv_heads},
+    {"head_dim", &descriptor::head_dim, &model_config::head_dim},
 };
+
+// Copies `bytes` to [addr, addr + size) of the target, refusing (with both sizes) what does not fit.
+void load(target& t, std::span<const std::byte> bytes, uint64_t addr, const char* what) {
+    if (addr > t.memory_size() || bytes.size() > t.memory_size() - addr)
+        fail("{}: {} bytes at {:#x} do not fit the {} bytes of {} memory", what, bytes.size(), addr, t.memory_size(),
+             t.name());
+    t.write_memory(addr, bytes);
+}
+
+template <typename T>
+void store(target& t, uint64_t addr, const T& value) {
+    t.write_memory(addr, std::as_bytes(std::span(&value, 1)));
+}
+
+const char* halt_code_name(uint32_t code) {
+    return code == uint32_t(halt_code::bad_descriptor) ? "bad descriptor"
+           : code == uint32_t(halt_code::bad_token)    ? "token id out of range"
+           : code == uint32_t(halt_code::bad_position) ? "position out of range"
+                                                       : "unknown";
+}
 
 }  // namespace
 
-iss_backend::iss_backend(const model_weights& weights, std::span<const std::byte> image, int32_t context_length)
+firmware_backend::firmware_backend(const model_weights& weights, std::span<const std::byte> image,
+                                   int32_t context_length, const target_factory& make_target)
     : w_(weights), image_(image), context_(context_length) {
     const model_config& c = w_.config;
     if (w_.quant != quant_scheme::q8 && w_.quant != quant_scheme::q8r)
@@ -48,26 +66,25 @@ iss_backend::iss_backend(const model_weights& weights, std::span<const std::byte
              quant_scheme_name(w_.quant));
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
-    if (image_.size() < 128) fail("model/descriptor mismatch: the model image is {} bytes, shorter than its header", image_.size());
-    for (const geometry_field& g : geometry) {
-        int32_t in_image = 0;
-        std::memcpy(&in_image, image_.data() + g.header_offset, 4);
-        if (in_image != c.*g.config)
-            fail("model/descriptor mismatch: the model image says {} {}, the model config {}", g.name, in_image, c.*g.config);
-    }
+    if (image_.size() < model_file_header_bytes)
+        fail("model/descriptor mismatch: the model image is {} bytes, shorter than its header", image_.size());
+    const model_config in_image = read_model_image_config(image_, "model image");
+    for (const geometry_field& g : geometry)
+        if (in_image.*g.config != c.*g.config)
+            fail("model/descriptor mismatch: the model image says {} {}, the model config {}", g.name,
+                 in_image.*g.config, c.*g.config);
     plan_ = plan_memory(c, image_.size(), context_length);
-    m_ = std::make_unique<iss::machine>(plan_.size);
-    auto code = firmware_code();
-    iss::load_image(*m_, std::as_bytes(code), code_base, "firmware");
-    iss::load_image(*m_, image_, plan_.model, "model image");
+    target_ = make_target(plan_.size);
+    load(*target_, std::as_bytes(firmware_code()), code_base, "firmware");
+    load(*target_, image_, plan_.model, "model image");
     rope_tables rope = make_rope_tables(c, context_length);
-    m_->mem().write(plan_.rope_cos, rope.cos.data(), rope.cos.size() * sizeof(float));
-    m_->mem().write(plan_.rope_sin, rope.sin.data(), rope.sin.size() * sizeof(float));
+    load(*target_, std::as_bytes(std::span(rope.cos)), plan_.rope_cos, "RoPE cos table");
+    load(*target_, std::as_bytes(std::span(rope.sin)), plan_.rope_sin, "RoPE sin table");
     write_descriptor();
     entry_ = symbol_address("forward");
 }
 
-void iss_backend::write_descriptor() {
+void firmware_backend::write_descriptor() {
     const model_config& c = w_.config;
     // Every tensor is addressed where it sits in the model image, which is in memory verbatim.
     auto at = [&](const void* p, const char* what, int32_t layer) -> uint32_t {
@@ -78,7 +95,6 @@ void iss_backend::write_descriptor() {
     };
     descriptor d{};
     d.magic = descriptor_magic;
-    d.version = descriptor_version;
     for (const geometry_field& g : geometry) d.*g.field = u32(c.*g.config);
     d.context = u32(context_);
     d.q_dim = u32(c.q_dim());
@@ -86,8 +102,6 @@ void iss_backend::write_descriptor() {
     d.group = u32(c.n_heads / c.n_kv_heads);
     d.eps = c.rms_norm_eps;
     d.attn_scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));  // as the engine computes it
-    d.quant = static_cast<uint32_t>(w_.quant);
-    d.tied = c.tie_word_embeddings ? 1 : 0;
     d.scale_stride = w_.quant == quant_scheme::q8r ? 4 : 0;
     d.embed = at(w_.embed.q8, "embed", 0);
     d.embed_scales = at(w_.embed.scales, "embed scales", 0);
@@ -108,7 +122,7 @@ void iss_backend::write_descriptor() {
     d.scores = u32(plan_.scores);
     d.logits = u32(plan_.logits);
     d.layers = u32(plan_.layers);
-    m_->mem().write(plan_.descriptor, &d, sizeof d);
+    store(*target_, plan_.descriptor, d);
     if (w_.layers.size() != size_t(c.n_layers))
         fail("model/descriptor mismatch: {} layers of weights, num_hidden_layers {}", w_.layers.size(), c.n_layers);
     for (int32_t i = 0; i < c.n_layers; ++i) {
@@ -128,17 +142,17 @@ void iss_backend::write_descriptor() {
         matrix(l.w_gate, "w_gate", r.w_gate, r.w_gate_scales);
         matrix(l.w_up, "w_up", r.w_up, r.w_up_scales);
         matrix(l.w_down, "w_down", r.w_down, r.w_down_scales);
-        m_->mem().write(plan_.layers + uint64_t(i) * sizeof r, &r, sizeof r);
+        store(*target_, plan_.layers + uint64_t(i) * sizeof r, r);
     }
 }
 
 // The descriptor in ISS memory must still describe this model (it is plain memory a program could overwrite).
-void iss_backend::check_descriptor() const {
+void firmware_backend::check_descriptor() const {
     descriptor d{};
-    m_->mem().read(plan_.descriptor, &d, sizeof d);
-    if (d.magic != descriptor_magic || d.version != descriptor_version)
-        fail("model/descriptor mismatch: descriptor at {:#x} has magic {:#010x} version {}, expected {:#010x} version {}",
-             plan_.descriptor, d.magic, d.version, descriptor_magic, descriptor_version);
+    target_->read_memory(plan_.descriptor, std::as_writable_bytes(std::span(&d, 1)));
+    if (d.magic != descriptor_magic)
+        fail("model/descriptor mismatch: descriptor at {:#x} has magic {:#010x}, expected {:#010x}", plan_.descriptor,
+             d.magic, descriptor_magic);
     for (const geometry_field& g : geometry)
         if (d.*g.field != u32(w_.config.*g.config))
             fail("model/descriptor mismatch: descriptor field {} is {}, the model has {}", g.name, d.*g.field,
@@ -147,42 +161,38 @@ void iss_backend::check_descriptor() const {
         fail("model/descriptor mismatch: descriptor context is {}, the back end has {}", d.context, context_);
 }
 
-void iss_backend::forward(int32_t token, int32_t pos) {
+void firmware_backend::forward(int32_t token, int32_t pos) {
     const model_config& c = w_.config;
     if (token < 0 || token >= c.vocab_size) fail("invalid token id {} (vocab size {})", token, c.vocab_size);
     if (pos < 0 || pos >= context_)
         fail("context full: position {} does not fit the context length {}", pos, context_);
     check_descriptor();
-    m_->mem().write32(plan_.descriptor + offsetof(descriptor, token), u32(token));
-    m_->mem().write32(plan_.descriptor + offsetof(descriptor, pos), u32(pos));
-    m_->reset(entry_);
-    iss::run_result r = m_->run(max_instructions_per_forward);
+    target_->write32(plan_.descriptor + offsetof(descriptor, token), u32(token));
+    target_->write32(plan_.descriptor + offsetof(descriptor, pos), u32(pos));
+    target_->reset(entry_);
+    const target_result r = last_run_ = target_->run(max_instructions_per_forward);
     switch (r.reason) {
-    case iss::stop_reason::halted:
-        if (uint32_t code = m_->state().x[10]; code != uint32_t(halt_code::ok))
-            fail("firmware stopped with code {} ({}) on token {} at position {}", code,
-                 code == uint32_t(halt_code::bad_descriptor) ? "bad descriptor"
-                 : code == uint32_t(halt_code::bad_token)    ? "token id out of range"
-                 : code == uint32_t(halt_code::bad_position) ? "position out of range"
-                                                             : "unknown",
+    case target_stop::halted:
+        if (r.halt_value != uint32_t(halt_code::ok))
+            fail("firmware stopped with code {} ({}) on token {} at position {}", r.halt_value, halt_code_name(r.halt_value),
                  token, pos);
         return;
-    case iss::stop_reason::trapped:
+    case target_stop::trapped:
         fail("firmware trap {} in {} (pc {:#010x}, bits {:#010x}: {}), address {:#010x}, on token {} at position {}",
              iss::trap_name(r.trap), locate(r.pc), r.pc, r.bits, disasm::format_instruction(r.bits, r.pc), r.trap_addr,
              token, pos);
-    case iss::stop_reason::limit:
+    case target_stop::limit:
         fail("firmware did not halt within {} instructions (pc {:#010x} in {}) on token {} at position {}",
              max_instructions_per_forward, r.pc, locate(r.pc), token, pos);
     }
 }
 
-void iss_backend::read_logits(std::span<float> out) const {
+void firmware_backend::read_logits(std::span<float> out) const {
     if (out.size() != size_t(w_.config.vocab_size)) fail("internal error: logits buffer holds {} floats", out.size());
-    m_->mem().read(plan_.logits, out.data(), out.size_bytes());
+    target_->read_memory(plan_.logits, std::as_writable_bytes(out));
 }
 
-void iss_backend::eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) {
+void firmware_backend::eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) {
     const model_config& c = w_.config;
     const auto n = static_cast<int64_t>(tokens.size());
     check_eval_request(tokens, start_pos, logits.size(), all_logits);
