@@ -1,19 +1,28 @@
 #pragma once
-// Shared by the firmware tests: run the same tokens through the C++ engine and the ISS back end and
-// measure how far the logits are apart.
+// The named metrics of the comparison suite (backend_ops_test.cpp): how far a back end's logits are from
+// its reference's, and whether the top-k ids and the greedy stream are the same.
 #include "engine/src/backend.h"
 #include "engine/src/generate.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
 #include <vector>
 
-namespace smol::firmware::testing {
+namespace smol::testing {
 
-inline std::vector<float> all_logits(inference_backend& b, const std::vector<int32_t>& tokens) {
-    std::vector<float> out(tokens.size() * size_t(b.config().vocab_size));
-    b.eval(tokens, 0, out, true);
+// Evaluates `tokens` from position 0 in the calls `splits` marks (each split is the first position of a
+// call; {0} is one call), with every position's logits: [tokens.size(), vocab].
+inline std::vector<float> logits_in_calls(inference_backend& b, std::span<const int32_t> tokens,
+                                          std::span<const int32_t> splits) {
+    const size_t vocab = size_t(b.config().vocab_size);
+    std::vector<float> out(tokens.size() * vocab);
+    for (size_t i = 0; i < splits.size(); ++i) {
+        const size_t begin = size_t(splits[i]), end = i + 1 < splits.size() ? size_t(splits[i + 1]) : tokens.size();
+        b.eval(tokens.subspan(begin, end - begin), int32_t(begin), std::span(out).subspan(begin * vocab, (end - begin) * vocab),
+               true);
+    }
     return out;
 }
 
@@ -27,23 +36,25 @@ inline std::vector<int32_t> top_k(const float* logits, size_t vocab, size_t k) {
 }
 
 struct logit_difference {
-    double max_abs_diff = 0;   // max |iss - engine| over every position and id
-    double max_abs_logit = 0;  // max |engine|
-    int top5_mismatches = 0;   // positions whose top-5 ids (in order) differ
+    double max_abs_diff = 0;   // max |got - want| over every position and id
+    double max_abs_logit = 0;  // max |want|
+    int top_k_mismatches = 0;  // positions whose top-k ids (in order) differ
+    double relative() const { return max_abs_logit > 0 ? max_abs_diff / max_abs_logit : max_abs_diff; }
 };
 
-inline logit_difference compare_logits(const std::vector<float>& engine, const std::vector<float>& iss, size_t vocab) {
+inline logit_difference compare_logits(const std::vector<float>& want, const std::vector<float>& got, size_t vocab,
+                                       size_t k) {
     logit_difference d;
-    for (size_t i = 0; i < engine.size(); ++i) {
-        d.max_abs_diff = std::max(d.max_abs_diff, double(std::fabs(engine[i] - iss[i])));
-        d.max_abs_logit = std::max(d.max_abs_logit, double(std::fabs(engine[i])));
+    for (size_t i = 0; i < want.size(); ++i) {
+        d.max_abs_diff = std::max(d.max_abs_diff, double(std::fabs(want[i] - got[i])));
+        d.max_abs_logit = std::max(d.max_abs_logit, double(std::fabs(want[i])));
     }
-    for (size_t p = 0; p < engine.size() / vocab; ++p)
-        if (top_k(&engine[p * vocab], vocab, 5) != top_k(&iss[p * vocab], vocab, 5)) ++d.top5_mismatches;
+    for (size_t p = 0; p < want.size() / vocab; ++p)
+        if (top_k(&want[p * vocab], vocab, k) != top_k(&got[p * vocab], vocab, k)) ++d.top_k_mismatches;
     return d;
 }
 
-// Greedy continuation through the shared generation loop.
+// Greedy continuation through the shared generation loop (no stop tokens: always n tokens).
 inline std::vector<int32_t> greedy(inference_backend& b, const std::vector<int32_t>& prompt, int32_t n) {
     sampler s(sampling_params{});
     std::vector<int32_t> out;
@@ -57,4 +68,4 @@ inline std::vector<int32_t> greedy(inference_backend& b, const std::vector<int32
     return out;
 }
 
-}  // namespace smol::firmware::testing
+}  // namespace smol::testing
