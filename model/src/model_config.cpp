@@ -139,6 +139,24 @@ void check_size(const std::string& source, const char* key, int64_t value, int64
 
 }  // namespace
 
+model_config llama_config(const llama_geometry& g) {
+    model_config c;
+    c.vocab_size = g.vocab_size;
+    c.hidden_size = g.hidden_size;
+    c.intermediate_size = g.intermediate_size;
+    c.n_layers = g.n_layers;
+    c.n_heads = g.n_heads;
+    c.n_kv_heads = g.n_kv_heads;
+    c.head_dim = g.head_dim != 0 ? g.head_dim : g.hidden_size / g.n_heads;
+    c.max_position_embeddings = g.max_position_embeddings;
+    c.rope_theta = g.rope_theta;
+    c.rms_norm_eps = g.rms_norm_eps;
+    c.tie_word_embeddings = g.tie_word_embeddings;
+    c.bos_token_id = 1;
+    c.eos_token_ids = {2};
+    return c;
+}
+
 int64_t model_config::parameter_count() const {
     const int64_t h = hidden_size, v = vocab_size;
     const int64_t attention = 2 * h * int64_t(q_dim()) + 2 * h * int64_t(kv_dim());  // q, o; k, v

@@ -31,6 +31,18 @@ struct model_config {
     void validate(const std::string& source) const;
 };
 
+// A LLaMA geometry and the rest of a config as generated models have it (BOS 1, EOS 2): the one place tests
+// and `smol make-model` presets spell a config out. head_dim 0 means hidden_size / n_heads.
+struct llama_geometry {
+    int32_t vocab_size, hidden_size, intermediate_size, n_layers, n_heads, n_kv_heads;
+    int32_t head_dim = 0;
+    int32_t max_position_embeddings = 64;
+    bool tie_word_embeddings = true;
+    float rope_theta = 10000.0f;
+    float rms_norm_eps = 1e-5f;
+};
+model_config llama_config(const llama_geometry& g);
+
 // Parses and validates an HF config.json. `source` (the file path) prefixes every message; an unsupported
 // feature (rope_scaling, biases, another activation, ...) is refused by name.
 model_config parse_hf_config(const nlohmann::json& json, const std::string& source);

@@ -2,6 +2,7 @@
 // be exactly what config.json implies (docs/robustness.md item 6), and F16/BF16 convert to F32 exactly.
 // Each test builds its checkpoint in a fresh temporary directory with write_safetensors.
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "model/src/hf_checkpoint.h"
 
 #include <gtest/gtest.h>
@@ -21,17 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <typename F>
-void expect_error(F&& action, std::initializer_list<std::string_view> parts) {
-    std::string message = "<no error>";
-    try {
-        action();
-    } catch (const error& e) {
-        message = e.what();
-    }
-    for (std::string_view part : parts)
-        EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nmissing: " << part;
-}
+using smol::testing::expect_error;
 
 struct fixture_tensor {
     std::string name;
@@ -42,21 +33,8 @@ struct fixture_tensor {
 
 // GQA (4 query heads on 2 KV heads) and head_dim * heads == hidden, small enough to write in microseconds.
 model_config test_config(bool tied) {
-    model_config c;
-    c.vocab_size = 32;
-    c.hidden_size = 16;
-    c.intermediate_size = 24;
-    c.n_layers = 2;
-    c.n_heads = 4;
-    c.n_kv_heads = 2;
-    c.head_dim = 4;
-    c.max_position_embeddings = 64;
-    c.rope_theta = 10000.0f;
-    c.rms_norm_eps = 1e-5f;
-    c.tie_word_embeddings = tied;
-    c.bos_token_id = 1;
-    c.eos_token_ids = {2};
-    return c;
+    return llama_config({.vocab_size = 32, .hidden_size = 16, .intermediate_size = 24, .n_layers = 2, .n_heads = 4,
+                         .n_kv_heads = 2, .tie_word_embeddings = tied});
 }
 
 // Distinct, exactly representable values per tensor, so a tensor read from the wrong place is noticed.

@@ -1,6 +1,7 @@
 // config.json parsing (docs/robustness.md item 6): LlamaConfig defaults, every required key and type named
 // when wrong, unsupported features refused by name, and hf_config_to_json round-tripping.
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "model/src/model_config.h"
 
 #include <gtest/gtest.h>
@@ -16,17 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-template <typename F>
-void expect_error(F&& action, std::initializer_list<std::string_view> parts) {
-    std::string message = "<no error>";
-    try {
-        action();
-    } catch (const error& e) {
-        message = e.what();
-    }
-    for (std::string_view part : parts)
-        EXPECT_NE(message.find(part), std::string::npos) << "message: " << message << "\nmissing: " << part;
-}
+using smol::testing::expect_error;
 
 // The required keys only; every other value comes from LlamaConfig's defaults.
 json minimal_config() {

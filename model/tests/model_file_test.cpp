@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "engine/tests/test_models.h"
 
 #include <cstring>
@@ -9,12 +10,7 @@ namespace {
 using smol::quant_scheme;
 
 std::string error_of(std::span<const std::byte> bytes) {
-    try {
-        smol::view_model_image(bytes, "m.smol");
-    } catch (const smol::error& e) {
-        return e.what();
-    }
-    return "";
+    return smol::testing::error_of([&] { smol::view_model_image(bytes, "m.smol"); });
 }
 
 std::vector<std::byte> copy_of(const smol::testing::image_model& m) {

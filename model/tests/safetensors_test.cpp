@@ -1,6 +1,7 @@
 // safetensors parsing: valid files round-trip through write_safetensors; every malformed header, offset,
 // shape and dtype of docs/robustness.md items 1-5 and 7 is refused with a message naming the problem.
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "model/src/safetensors.h"
 
 #include <gtest/gtest.h>
@@ -36,15 +37,7 @@ private:
     fs::path path_;
 };
 
-template <typename F>
-std::string error_of(F&& action) {
-    try {
-        action();
-    } catch (const error& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
+using smol::testing::error_of;
 
 // Every part must appear in the message: the test states what a user needs to read to fix the file.
 template <typename F>
