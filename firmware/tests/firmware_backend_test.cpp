@@ -43,6 +43,14 @@ struct cleanup {
     }
 } remove_tiny_at_exit;
 
+class tiny_schemes : public ::testing::TestWithParam<quant_scheme> {};
+
+std::vector<float> all_logits(smol::inference_backend& b, const std::vector<int32_t>& tokens) {
+    std::vector<float> out(tokens.size() * size_t(b.config().vocab_size));
+    b.eval(tokens, 0, out, true);
+    return out;
+}
+
 // Decoding one token at a time after a cached prefix gives the same logits as one eval of everything:
 // the KV cache persists in ISS memory across eval calls, and start_pos may rewind.
 TEST_P(tiny_schemes, cache_persists_across_eval_calls) {
