@@ -18,8 +18,9 @@ std::unique_ptr<inference_backend> make_engine(const backend_model& model, const
 }
 
 std::unique_ptr<inference_backend> make_iss(const backend_model& model, const backend_options& options) {
-    return std::make_unique<firmware::firmware_backend>(model.weights, model.image, options.context,
-                                                        firmware::iss_target_factory());
+    return std::make_unique<firmware::firmware_backend>(
+        model.weights, model.image, options.context,
+        firmware::iss_target_factory(options.portable_kernels ? iss::q8_mac_portable : iss::q8_mac_best()));
 }
 
 constexpr backend_entry entries[] = {

@@ -26,7 +26,8 @@ struct backend_model {
 struct backend_options {
     int32_t context = 1;             // KV-cache positions, 1..max_position_embeddings
     int32_t threads = 1;             // engine: 1..thread_pool::max_threads
-    bool portable_kernels = false;   // engine: the portable kernels, as --no-simd and SMOL_SIMD=portable do
+    bool portable_kernels = false;   // the portable kernels, not AVX2: the engine's (as --no-simd and
+                                     // SMOL_SIMD=portable do, process-wide), the ISS's Q8 MAC kernel
 };
 
 struct backend_entry {

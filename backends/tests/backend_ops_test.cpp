@@ -5,6 +5,9 @@
 //
 //   engine_portable  the engine on its portable kernels   against the engine on the AVX2 kernels
 //   iss              the firmware on the ISS              against the engine on the same converted weights
+//   iss_portable     the ISS on its portable Q8 kernel    against the ISS on its AVX2 Q8 kernel, bit for bit:
+//                    logits equal and the commit streams (docs/trace.md) of every forward pass identical,
+//                    as the RTL core will be checked against the ISS
 //
 // (The engine itself is checked against the PyTorch reference by reference/tests/test_engine_compare.py.)
 // Metrics: max |dlogit| <= tolerance x max |reference logit| over every position and id; the top-5 ids, in
@@ -16,6 +19,9 @@
 #include "engine/src/cpu_features.h"
 #include "engine/src/make_model.h"
 #include "engine/tests/test_models.h"
+#include "firmware/src/firmware_backend.h"
+#include "iss/src/q8_kernel.h"
+#include "iss/src/trace.h"
 #include "model/src/model_loader.h"
 
 #include <fmt/format.h>
@@ -59,6 +65,7 @@ struct suite_backend {
     std::vector<quant_scheme> schemes;
     double tolerance;         // max |dlogit| / max |reference logit|
     size_t k;                 // top-k identity
+    bool commit_stream = false;  // firmware back ends: every forward pass retires the same instructions
 };
 
 // A 20-token prompt with repeats, so attention sees equal keys.
@@ -147,8 +154,53 @@ const std::vector<suite_backend>& suite_backends() {
     static const std::vector<suite_backend> all = {
         {"engine_portable", "engine", true, "engine", {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
         {"iss", "iss", false, "engine", {quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
+        {"iss_portable", "iss", true, "iss", {quant_scheme::q8, quant_scheme::q8r}, 0.0, 5, true},
     };
     return all;
+}
+
+firmware::target& target_of(inference_backend& b) {
+    auto* fw = dynamic_cast<firmware::firmware_backend*>(&b);
+    if (!fw) fail("the commit-stream metric needs firmware back ends");
+    return fw->target();
+}
+
+struct stream_difference {
+    uint64_t records = 0;     // commit records of the reference
+    uint64_t mismatches = 0;  // records that differ, or are missing on either side
+    std::string first;        // the first difference, both lines
+};
+
+// Runs the prompt one forward pass at a time on both back ends, comparing their commit streams line by line.
+stream_difference compare_commit_streams(inference_backend& want, inference_backend& got, const std::vector<int32_t>& prompt) {
+    stream_difference d;
+    std::vector<std::string> lines;
+    size_t next = 0;
+    target_of(want).set_commit_hook([&](const iss::commit_record& r) { lines.push_back(iss::format_commit(r)); });
+    target_of(got).set_commit_hook([&](const iss::commit_record& r) {
+        const std::string line = iss::format_commit(r);
+        if (next >= lines.size() || lines[next] != line) {
+            if (d.first.empty())
+                d.first = fmt::format("want: {}\n  got: {}", next < lines.size() ? lines[next] : "(end)", line);
+            ++d.mismatches;
+        }
+        ++next;
+    });
+    std::vector<float> logits(size_t(want.config().vocab_size));
+    for (size_t p = 0; p < prompt.size(); ++p) {
+        lines.clear();
+        next = 0;
+        want.eval(std::span(prompt).subspan(p, 1), int32_t(p), logits, false);
+        got.eval(std::span(prompt).subspan(p, 1), int32_t(p), logits, false);
+        if (next < lines.size()) {
+            if (d.first.empty()) d.first = fmt::format("want: {}\n  got: (end)", lines[next]);
+            d.mismatches += lines.size() - next;
+        }
+        d.records += lines.size();
+    }
+    target_of(want).set_commit_hook({});
+    target_of(got).set_commit_hook({});
+    return d;
 }
 
 class backend_case : public ::testing::Test {
@@ -156,7 +208,7 @@ public:
     backend_case(const suite_backend& b, const model_case& c, quant_scheme q) : b_(b), c_(c), q_(q) {}
 
     void TestBody() override {
-        if (b_.portable_kernels && active_simd() == simd_level::portable)
+        if (b_.portable_kernels && (active_simd() == simd_level::portable || iss::q8_mac_best() == iss::q8_mac_portable))
             GTEST_SKIP() << "the reference already runs the portable kernels (no AVX2, or SMOL_SIMD=portable)";
         case_model m = c_.make(q_);
         const backend_model model = m.view();
@@ -185,9 +237,21 @@ public:
         EXPECT_LE(d.relative(), b_.tolerance) << "max |dlogit| relative";
         EXPECT_EQ(d.top_k_mismatches, 0) << "top-" << b_.k << " identity";
         EXPECT_EQ(got_greedy, want_greedy) << "greedy stream identity";
+        if (b_.commit_stream) {
+            const stream_difference s = compare_commit_streams(*reference_again(model, options), *under_test, c_.prompt);
+            std::printf("commit streams: %llu records, %llu differ\n", static_cast<unsigned long long>(s.records),
+                        static_cast<unsigned long long>(s.mismatches));
+            EXPECT_GT(s.records, 0u);
+            EXPECT_EQ(s.mismatches, 0u) << "commit stream identity, first difference:\n  " << s.first;
+        }
     }
 
 private:
+    std::unique_ptr<inference_backend> reference_again(const backend_model& model, backend_options options) const {
+        options.portable_kernels = false;
+        return make_backend(b_.reference, model, options);
+    }
+
     const suite_backend& b_;
     model_case c_;
     quant_scheme q_;

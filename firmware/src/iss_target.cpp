@@ -24,8 +24,8 @@ target_result iss_target::run(uint64_t max_instructions) {
     return out;
 }
 
-target_factory iss_target_factory() {
-    return [](uint64_t memory_bytes) { return std::make_unique<iss_target>(memory_bytes); };
+target_factory iss_target_factory(iss::q8_mac_fn q8_kernel) {
+    return [q8_kernel](uint64_t memory_bytes) { return std::make_unique<iss_target>(memory_bytes, q8_kernel); };
 }
 
 }  // namespace smol::firmware

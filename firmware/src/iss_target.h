@@ -8,7 +8,8 @@ namespace smol::firmware {
 
 class iss_target final : public target {
 public:
-    explicit iss_target(uint64_t memory_bytes) : m_(memory_bytes) {}
+    explicit iss_target(uint64_t memory_bytes, iss::q8_mac_fn q8_kernel = iss::q8_mac_best())
+        : m_(memory_bytes, q8_kernel) {}
 
     std::string_view name() const override { return "iss"; }
     uint64_t memory_size() const override { return m_.mem().size(); }
@@ -25,6 +26,8 @@ private:
     mutable iss::machine m_;  // mutable: machine::mem() has no const overload
 };
 
-target_factory iss_target_factory();
+// `q8_kernel`: the host kernel the ISS runs Q8 MACs on (the AVX2 one where the CPU has it, or the portable
+// one; the two agree bit for bit, which the comparison suite checks through the commit stream).
+target_factory iss_target_factory(iss::q8_mac_fn q8_kernel = iss::q8_mac_best());
 
 }  // namespace smol::firmware
