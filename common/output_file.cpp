@@ -45,15 +45,6 @@ void output_file::write(std::span<const std::byte> data) {
     written_ += data.size();
 }
 
-void output_file::write_zeros(size_t count) {
-    static const std::byte zeros[4096] = {};
-    while (count > 0) {
-        size_t n = count < sizeof zeros ? count : sizeof zeros;
-        write(std::span<const std::byte>(zeros, n));
-        count -= n;
-    }
-}
-
 void output_file::commit() {
     if (!file_) fail("{}: committed twice", path_);
     bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;

@@ -19,7 +19,6 @@ public:
     void write(const void* data, size_t size) {
         write(std::span<const std::byte>(static_cast<const std::byte*>(data), size));
     }
-    void write_zeros(size_t count);
     size_t position() const { return written_; }
     void commit();  // flush, fsync, rename over the target
 

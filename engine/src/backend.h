@@ -1,7 +1,7 @@
 #pragma once
 // What every back end answers — the C++ engine today, the ISS and the RTL model later: logits for these
 // tokens at these positions. Generation, verification and benchmarks are written once against it.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <cstddef>
 #include <cstdint>

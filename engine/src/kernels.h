@@ -3,7 +3,7 @@
 // LlamaForCausalLM's float32 numerics (docs: ../shared/docs/smollm2.md), up to summation order.
 // matmul, dot_f32, attention_*, softmax and silu_mul run AVX2 kernels when active_simd() allows
 // (cpu_features.h), else portable ones (kernels_simd.h).
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include <cstdint>
 

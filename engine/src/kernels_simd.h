@@ -3,7 +3,7 @@
 // C++, any CPU) and `avx2` (AVX2 + FMA, only called when active_simd() says the CPU has them).
 // Internal to the engine; the tests and benchmarks call both directly to compare them. axpy (y += a * x)
 // serves the attention kernels.
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include <cstdint>
 

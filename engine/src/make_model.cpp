@@ -2,9 +2,9 @@
 
 #include "common/error.h"
 #include "common/output_file.h"
-#include "engine/src/half.h"
-#include "engine/src/hf_checkpoint.h"
-#include "engine/src/safetensors.h"
+#include "model/src/half.h"
+#include "model/src/hf_checkpoint.h"
+#include "model/src/safetensors.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/tokenizer_assets.h"
 #include "engine/src/sampler.h"
@@ -22,30 +22,14 @@ struct preset {
     model_config config;
 };
 
-model_config preset_config(int32_t vocab, int32_t hidden, int32_t inter, int32_t layers, int32_t heads,
-                           int32_t kv_heads, int32_t max_pos, float theta, float eps) {
-    model_config c;
-    c.vocab_size = vocab;
-    c.hidden_size = hidden;
-    c.intermediate_size = inter;
-    c.n_layers = layers;
-    c.n_heads = heads;
-    c.n_kv_heads = kv_heads;
-    c.head_dim = hidden / heads;
-    c.max_position_embeddings = max_pos;
-    c.rope_theta = theta;
-    c.rms_norm_eps = eps;
-    c.tie_word_embeddings = true;
-    c.bos_token_id = 1;
-    c.eos_token_ids = {2};
-    return c;
-}
-
 const preset presets[] = {
     // Small enough that a whole forward pass is microseconds, yet with GQA (4 query heads on 2 KV heads).
-    {"tiny", preset_config(8192, 64, 176, 3, 4, 2, 512, 100000.0f, 1e-5f)},
+    {"tiny", llama_config({.vocab_size = 8192, .hidden_size = 64, .intermediate_size = 176, .n_layers = 3, .n_heads = 4,
+                           .n_kv_heads = 2, .max_position_embeddings = 512, .rope_theta = 100000.0f})},
     // The exact geometry of HuggingFaceTB/SmolLM2-135M-Instruct.
-    {"smollm2-135m", preset_config(49152, 576, 1536, 30, 9, 3, 8192, 100000.0f, 1e-5f)},
+    {"smollm2-135m", llama_config({.vocab_size = 49152, .hidden_size = 576, .intermediate_size = 1536, .n_layers = 30,
+                                   .n_heads = 9, .n_kv_heads = 3, .max_position_embeddings = 8192,
+                                   .rope_theta = 100000.0f})},
 };
 
 uint64_t name_hash(const std::string& name) {

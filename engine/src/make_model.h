@@ -1,7 +1,7 @@
 #pragma once
 // `smol make-model`: deterministic HF checkpoint directories with random weights, for tests and benchmarks
 // on machines that cannot download the real SmolLM2 weights.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // What `smol bench` measures besides the forward pass itself: the machine's memory read bandwidth, the
 // bytes of weights a decode step reads (which, divided by the bandwidth, bound decode speed), peak RSS.
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 #include "engine/src/thread_pool.h"
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // RoPE cos/sin tables as HF computes them in float32: inv_freq[i] = 1 / theta^(2i/d), angle = pos * inv_freq[i].
 // One definition for every back end: the C++ engine reads them, the ISS back end copies them into memory, so
 // the two rotate with the very same numbers.
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <vector>
 

@@ -5,7 +5,7 @@
 // output value is computed the same way whatever the thread count, so results do not depend on it.
 #include "common/mapped_file.h"
 #include "engine/src/backend.h"
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 #include "engine/src/rope_tables.h"
 #include "engine/src/thread_pool.h"
 

@@ -7,7 +7,7 @@ function(smol_engine_gtest name)
                        DISCOVERY_TIMEOUT 60)
 endfunction()
 
-smol_engine_gtest(engine_tests model_file_test.cpp transformer_test.cpp sampler_test.cpp quantize_test.cpp
+smol_engine_gtest(engine_tests transformer_test.cpp sampler_test.cpp
                   thread_pool_test.cpp kernels_test.cpp)
 # Its own binary: it replaces the global operator new to count allocations.
 smol_engine_gtest(engine_decode_alloc_tests decode_alloc_test.cpp)

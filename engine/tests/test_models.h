@@ -1,27 +1,15 @@
 #pragma once
 // Small in-memory models for engine unit tests: a config and random weights in a model image, no files.
 #include "common/mapped_file.h"
-#include "engine/src/model_file.h"
+#include "model/src/model_file.h"
 #include "engine/src/sampler.h"
 
 namespace smol::testing {
 
+// GQA (4 query heads on 2 KV heads), a vocabulary that is no multiple of 16.
 inline model_config small_config(bool tied = true) {
-    model_config c;
-    c.vocab_size = 97;
-    c.hidden_size = 32;
-    c.intermediate_size = 48;
-    c.n_layers = 2;
-    c.n_heads = 4;
-    c.n_kv_heads = 2;
-    c.head_dim = 8;
-    c.max_position_embeddings = 64;
-    c.rope_theta = 10000.0f;
-    c.rms_norm_eps = 1e-5f;
-    c.tie_word_embeddings = tied;
-    c.bos_token_id = 1;
-    c.eos_token_ids = {2};
-    return c;
+    return llama_config({.vocab_size = 97, .hidden_size = 32, .intermediate_size = 48, .n_layers = 2, .n_heads = 4,
+                         .n_kv_heads = 2, .tie_word_embeddings = tied});
 }
 
 struct image_model {

@@ -1,4 +1,5 @@
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "engine/src/transformer.h"
 #include "engine/tests/test_models.h"
 
@@ -72,12 +73,7 @@ INSTANTIATE_TEST_SUITE_P(all, transformer_schemes,
 
 std::string eval_error(smol::transformer& t, std::vector<int32_t> ids, int32_t pos) {
     std::vector<float> logits(size_t(t.config().vocab_size));
-    try {
-        t.eval(ids, pos, logits, false);
-    } catch (const smol::error& e) {
-        return e.what();
-    }
-    return "";
+    return smol::testing::error_of([&] { t.eval(ids, pos, logits, false); });
 }
 
 TEST(transformer, rejects_out_of_range_token_ids_naming_them) {

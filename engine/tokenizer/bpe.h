@@ -31,9 +31,6 @@ public:
     // Appends the ids of one piece.
     void encode_piece(std::string_view piece, std::vector<int32_t>& out, scratch& s) const;
 
-    // The id of a byte's single-byte token, or -1 if the vocabulary has none.
-    int32_t byte_id(uint8_t byte) const { return byte_ids_[byte]; }
-
 private:
     struct merge {
         uint32_t rank;

@@ -11,7 +11,6 @@
 namespace smol::firmware {
 
 inline constexpr uint32_t descriptor_magic = 0x5746534d;  // "MSFW" little-endian
-inline constexpr uint32_t descriptor_version = 1;
 // Fixed addresses of the memory map: code from 0, the descriptor right after the code region.
 inline constexpr uint32_t code_base = 0;
 inline constexpr uint32_t code_limit = 0x10000;       // firmware code must fit below this
@@ -30,14 +29,14 @@ struct layer_record {
     uint32_t w_down, w_down_scales;
 };
 
-// Every field is a 32-bit word: integers, fp32 bit patterns, or absolute byte addresses.
+// Every field is a 32-bit word the firmware reads (the host re-checks magic and the geometry before each run): integers, fp32 bit patterns, or absolute byte addresses.
 struct descriptor {
-    uint32_t magic, version;
+    uint32_t magic;
     // Geometry.
     uint32_t hidden, inter, n_layers, n_heads, n_kv_heads, head_dim, vocab, context;
     uint32_t q_dim, kv_dim, group;        // n_heads*head_dim, n_kv_heads*head_dim, n_heads/n_kv_heads
     float eps, attn_scale;                // rms_norm_eps, 1/sqrt(head_dim)
-    uint32_t quant, tied, scale_stride;   // 1 q8 / 2 q8r; tied head; 0 (q8) or 4 (q8r) bytes per row
+    uint32_t scale_stride;                // 0 (q8: one scale per tensor) or 4 (q8r: one per row) bytes per row
     // Mailbox: the host writes token and position before each forward pass.
     uint32_t token, pos;
     // Buffers.
@@ -56,9 +55,9 @@ struct field {
 
 #define SMOL_D(f) field{#f, uint32_t(offsetof(descriptor, f))}
 inline constexpr std::array descriptor_fields = {
-    SMOL_D(magic), SMOL_D(version), SMOL_D(hidden), SMOL_D(inter), SMOL_D(n_layers), SMOL_D(n_heads),
+    SMOL_D(magic), SMOL_D(hidden), SMOL_D(inter), SMOL_D(n_layers), SMOL_D(n_heads),
     SMOL_D(n_kv_heads), SMOL_D(head_dim), SMOL_D(vocab), SMOL_D(context), SMOL_D(q_dim), SMOL_D(kv_dim),
-    SMOL_D(group), SMOL_D(eps), SMOL_D(attn_scale), SMOL_D(quant), SMOL_D(tied), SMOL_D(scale_stride),
+    SMOL_D(group), SMOL_D(eps), SMOL_D(attn_scale), SMOL_D(scale_stride),
     SMOL_D(token), SMOL_D(pos), SMOL_D(embed), SMOL_D(embed_scales), SMOL_D(final_norm), SMOL_D(lm_head),
     SMOL_D(lm_head_scales), SMOL_D(rope_cos), SMOL_D(rope_sin), SMOL_D(key_cache), SMOL_D(value_cache),
     SMOL_D(kv_layer_bytes), SMOL_D(x), SMOL_D(xb), SMOL_D(q), SMOL_D(att), SMOL_D(hb), SMOL_D(hb2),

@@ -1,6 +1,6 @@
 #pragma once
 // Where everything lives in SMOL-32 memory for one model and context length (docs/memory-map.md).
-#include "engine/src/model_config.h"
+#include "model/src/model_config.h"
 
 #include <cstdint>
 

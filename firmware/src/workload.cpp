@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "firmware/src/firmware_image.h"
+#include "firmware/src/iss_target.h"
 
 #include <algorithm>
 #include <chrono>
@@ -34,27 +35,30 @@ std::vector<op_cost> forward_costs(const model_config& c, int32_t pos) {
     return ops;
 }
 
-forward_profile profile_forward(iss_backend& iss, const std::vector<int32_t>& tokens) {
+forward_profile profile_forward(firmware_backend& fw, const std::vector<int32_t>& tokens) {
     if (tokens.empty()) fail("profile: no tokens");
+    auto* on_iss = dynamic_cast<iss_target*>(&fw.target());
+    if (!on_iss) fail("profile: per-kernel counts need the ISS target, not {}", fw.target().name());
+    iss::machine& m = on_iss->machine();
     const int32_t last = static_cast<int32_t>(tokens.size()) - 1;
     using clock = std::chrono::steady_clock;
     forward_profile out;
-    iss.enable_profile(false);
+    m.enable_pc_profile(false);
     auto fill_start = clock::now();
-    for (int32_t p = 0; p < last; ++p) iss.forward(tokens[size_t(p)], p);
+    for (int32_t p = 0; p < last; ++p) fw.forward(tokens[size_t(p)], p);
     if (last > 0) out.fill_seconds_per_token = std::chrono::duration<double>(clock::now() - fill_start).count() / last;
-    iss.enable_profile(true);
+    m.enable_pc_profile(true);
     auto start = clock::now();
-    iss.forward(tokens.back(), last);
+    fw.forward(tokens.back(), last);
     out.seconds = std::chrono::duration<double>(clock::now() - start).count();
-    iss.enable_profile(false);
+    m.enable_pc_profile(false);
     out.pos = last;
-    const iss::run_stats& st = iss.last_stats();
+    const iss::run_stats& st = m.stats();
     out.instructions = st.instret;
     out.macs = st.macs;
     out.flops = st.flops;
     std::map<std::string, kernel_count> by_kernel;
-    iss.machine().for_each_pc_counter([&](uint32_t pc, const iss::op_counters& c) {
+    m.for_each_pc_counter([&](uint32_t pc, const iss::op_counters& c) {
         std::string name(kernel_of(pc));
         kernel_count& k = by_kernel[name.empty() ? "(outside the firmware)" : name];
         k.kernel = name;

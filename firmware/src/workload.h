@@ -1,8 +1,8 @@
 #pragma once
 // Workload analysis of one forward pass (`smol profile`): what the model asks for, per operation,
 // computed from its config; and what the firmware executes, per kernel, measured on the ISS.
-#include "engine/src/model_config.h"
-#include "firmware/src/iss_backend.h"
+#include "model/src/model_config.h"
+#include "firmware/src/firmware_backend.h"
 
 #include <cstdint>
 #include <string>
@@ -34,6 +34,7 @@ struct forward_profile {
 };
 
 // Runs `tokens` at positions 0.. (filling the KV cache) and profiles the forward pass of the last one.
-forward_profile profile_forward(iss_backend& iss, const std::vector<int32_t>& tokens);
+// Per-pc counting is the ISS's: `fw` must run on an iss_target (smol::error otherwise).
+forward_profile profile_forward(firmware_backend& fw, const std::vector<int32_t>& tokens);
 
 }  // namespace smol::firmware

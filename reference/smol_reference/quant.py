@@ -1,4 +1,4 @@
-"""The INT8 weight schemes, bit-identical to what the C++ engine stores (engine/src/quantize.cpp).
+"""The INT8 weight schemes, bit-identical to what the C++ engine stores (model/src/quantize.cpp).
 
 q8  : one symmetric scale per tensor.   q8r : one scale per output row ([out, in] weights, [vocab, hidden]
 embeddings). In both, in float32 arithmetic:

@@ -2,6 +2,7 @@
 import os
 import shutil
 import tempfile
+import unittest
 
 import numpy as np
 
@@ -23,6 +24,19 @@ class FixtureDirs:
 
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class FixtureTestCase(unittest.TestCase):
+    """A test class with `cls.fixtures` (FixtureDirs), removed after its last test. A subclass that needs more
+    set-up calls super().setUpClass() first."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.fixtures = FixtureDirs()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fixtures.close()
 
 
 def prompt_ids(vocab_size, n=32, seed=1234):

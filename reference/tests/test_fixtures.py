@@ -9,22 +9,14 @@ import numpy as np
 from smol_reference.checkpoint import load_checkpoint
 from smol_reference.fixtures import fixture_kinds, write_fixture
 from smol_reference.model import ReferenceModel
-from tests.helpers import FixtureDirs, prompt_ids
+from tests.helpers import FixtureTestCase, prompt_ids
 
 REQUIRED_KEYS = {"architectures", "model_type", "hidden_size", "intermediate_size", "num_hidden_layers",
                  "num_attention_heads", "num_key_value_heads", "vocab_size", "rms_norm_eps", "rope_theta",
                  "max_position_embeddings", "tie_word_embeddings", "hidden_act", "torch_dtype"}
 
 
-class Fixtures(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
-
+class Fixtures(FixtureTestCase):
     def test_config_is_hf_llama(self):
         for kind in fixture_kinds():
             with self.subTest(kind=kind):

@@ -10,7 +10,7 @@ import numpy as np
 from smol_reference.checkpoint import load_checkpoint
 from smol_reference.generate import argmax_lowest, greedy_generate
 from smol_reference.model import ReferenceModel
-from tests.helpers import FixtureDirs, prompt_ids
+from tests.helpers import FixtureTestCase, prompt_ids
 
 REFERENCE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -21,16 +21,12 @@ def run_cli(*args):
                           text=True, check=False)
 
 
-class Greedy(unittest.TestCase):
+class Greedy(FixtureTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
+        super().setUpClass()
         cls.dir = cls.fixtures.get("untied-f32")
         cls.model = ReferenceModel(load_checkpoint(cls.dir))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
 
     def test_ties_go_to_the_lowest_id(self):
         self.assertEqual(argmax_lowest([1.0, 3.0, 2.0, 3.0]), 1)

@@ -10,7 +10,7 @@ import torch
 from smol_reference.checkpoint import load_checkpoint
 from smol_reference.model import ReferenceModel, apply_rope, rope_cos_sin, rope_inv_freq
 from smol_reference.quant import effective_weight
-from tests.helpers import FixtureDirs, prompt_ids
+from tests.helpers import FixtureTestCase, prompt_ids
 
 
 def naive_logits(ckpt, ids, quant="f32"):
@@ -63,15 +63,7 @@ def naive_logits(ckpt, ids, quant="f32"):
     return np.array(logits)
 
 
-class ForwardAgainstNaive(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
-
+class ForwardAgainstNaive(FixtureTestCase):
     def check(self, kind, quant, n=12):
         ckpt = load_checkpoint(self.fixtures.get(kind))
         ids = prompt_ids(ckpt.config.vocab_size, n=n, seed=5)
@@ -96,16 +88,12 @@ class ForwardAgainstNaive(unittest.TestCase):
                 self.check(kind, quant)
 
 
-class ForwardProperties(unittest.TestCase):
+class ForwardProperties(FixtureTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
+        super().setUpClass()
         cls.ckpt = load_checkpoint(cls.fixtures.get("f16"))
         cls.model = ReferenceModel(cls.ckpt)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
 
     def test_causal_prefix_is_unchanged(self):
         ids = prompt_ids(self.ckpt.config.vocab_size, n=20, seed=9)

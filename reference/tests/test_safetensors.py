@@ -11,7 +11,7 @@ import torch
 from smol_reference.checkpoint import ModelConfig, load_checkpoint
 from smol_reference.safetensors_io import (f32_to_bf16_bits, bf16_bits_to_f32, read_header, read_safetensors,
                                            write_safetensors)
-from tests.helpers import FixtureDirs
+from tests.helpers import FixtureTestCase
 
 
 class SafetensorsRoundTrip(unittest.TestCase):
@@ -101,15 +101,7 @@ class ConfigDefaults(unittest.TestCase):
                                       "rope_scaling": {"type": "linear", "factor": 2.0}})
 
 
-class CheckpointLoading(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
-
+class CheckpointLoading(FixtureTestCase):
     def test_every_fixture_loads_with_its_dtype_values(self):
         from smol_reference.fixtures import fixture_file_values, fixture_kinds
         for kind in fixture_kinds():

@@ -16,7 +16,7 @@ from smol_reference.checkpoint import load_checkpoint
 from smol_reference.fixtures import fixture_kinds
 from smol_reference.model import ReferenceModel
 from smol_reference.quant import effective_weight
-from tests.helpers import FixtureDirs, prompt_ids
+from tests.helpers import FixtureTestCase, prompt_ids
 
 try:
     import transformers  # noqa: F401
@@ -57,15 +57,7 @@ def hf_logits(directory, ckpt, ids, quant):
 
 
 @unittest.skipUnless(HAVE_TRANSFORMERS, SKIP_MESSAGE)
-class AgainstTransformers(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.fixtures = FixtureDirs()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.fixtures.close()
-
+class AgainstTransformers(FixtureTestCase):
     def test_fixture_logits(self):
         for kind in fixture_kinds():
             for quant in ("f32", "q8r"):

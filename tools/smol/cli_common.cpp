@@ -1,10 +1,9 @@
 #include "tools/smol/cli_common.h"
 
+#include "backends/src/registry.h"
 #include "common/error.h"
 #include "engine/src/cpu_features.h"
 #include "engine/src/thread_pool.h"
-#include "engine/src/transformer.h"
-#include "firmware/src/iss_backend.h"
 
 #include <algorithm>
 #include <charconv>
@@ -67,13 +66,15 @@ int32_t engine_options::thread_count() const {
 
 void backend_options::add_to(CLI::App& command) {
     command.add_option("--backend", name, "engine (C++, default) or iss (the firmware on the SMOL-32 simulator)")
-        ->check(CLI::IsMember({"engine", "iss"}));
+        ->check(CLI::IsMember(backend_names()));
 }
 
 std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
                                                          const engine_options& cpu) const {
-    if (name == "iss") return std::make_unique<firmware::iss_backend>(model.weights(), model.image(), context);
-    return std::make_unique<transformer>(model.weights(), context, transformer::default_max_batch, cpu.thread_count());
+    smol::backend_options options;
+    options.context = context;
+    if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd
+    return make_backend(name, model, options);
 }
 
 int32_t check_thread_count(int64_t n, const char* flag) {

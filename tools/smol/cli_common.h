@@ -1,7 +1,7 @@
 #pragma once
 // Options and parsing shared by the subcommands that run a model.
 #include "engine/src/generate.h"
-#include "engine/src/model_loader.h"
+#include "model/src/model_loader.h"
 #include "engine/src/sampler.h"
 #include "engine/tokenizer/tokenizer.h"
 

@@ -1,11 +1,11 @@
 // smol bench: prompt processing (ppN) and generation (tgN) speed of the C++ engine, for each thread count,
 // with the memory bandwidth measured in the same run, the decode bound it implies, peak RSS and load time.
 // Progress goes to stderr; --json prints one JSON document on stdout.
+#include "backends/src/registry.h"
 #include "common/error.h"
 #include "engine/src/cpu_features.h"
 #include "engine/src/perf_measure.h"
 #include "engine/src/sampler.h"
-#include "engine/src/transformer.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"
 
@@ -59,14 +59,14 @@ std::vector<int32_t> random_tokens(int32_t n, int32_t vocab, uint64_t seed) {
 }
 
 // Prompt processing: n tokens in one eval from an empty cache, last logits only. Tokens per second.
-double run_pp(transformer& engine, const std::vector<int32_t>& prompt, std::vector<float>& logits) {
+double run_pp(inference_backend& engine, const std::vector<int32_t>& prompt, std::vector<float>& logits) {
     auto start = clock_type::now();
     engine.eval(prompt, 0, logits, false);
     return double(prompt.size()) / seconds_since(start);
 }
 
 // Generation: n single-token evals at positions 0..n-1, as decode runs. Tokens per second.
-double run_tg(transformer& engine, const std::vector<int32_t>& tokens, std::vector<float>& logits) {
+double run_tg(inference_backend& engine, const std::vector<int32_t>& tokens, std::vector<float>& logits) {
     auto start = clock_type::now();
     for (size_t i = 0; i < tokens.size(); ++i) engine.eval(std::span(&tokens[i], 1), int32_t(i), logits, false);
     return double(tokens.size()) / seconds_since(start);
@@ -108,7 +108,6 @@ void register_bench(CLI::App& app) {
         if (o.tg < 0) fail("--tg {} is out of range: expected >= 0", o.tg);
         if (o.repetitions < 1) fail("-r {} is out of range: expected >= 1", o.repetitions);
         if (o.bandwidth_mb < 0) fail("--bandwidth-mb {} is out of range: expected >= 0", o.bandwidth_mb);
-        if (o.no_simd) force_portable_kernels(true);
 
         auto load_start = clock_type::now();
         loaded_model model = o.model.load();
@@ -120,16 +119,23 @@ void register_bench(CLI::App& app) {
         needed = std::max<int64_t>(needed, 1);
         int32_t context = o.model.context_for(c, needed);  // refuses runs that do not fit, naming both
         if (o.model.context_length == -1) context = static_cast<int32_t>(needed);
+        smol::backend_options run_options;
+        run_options.context = context;
+        run_options.portable_kernels = o.no_simd;
+        // make_backend applies --no-simd; the kernels named here are the ones the runs will use.
+        const char* kernels = simd_level_name(o.no_simd ? simd_level::portable : active_simd());
         const int64_t weight_bytes = decode_weight_bytes(model.weights());
         fmt::print(stderr, "{}: {} weights, {} kernels, loaded in {:.3f} s; {:.1f} MB read per decoded token\n",
-                   o.model.path, quant_scheme_name(model.weights().quant), simd_level_name(active_simd()), load_seconds,
+                   o.model.path, quant_scheme_name(model.weights().quant), kernels, load_seconds,
                    double(weight_bytes) / 1e6);
 
         nlohmann::json runs = nlohmann::json::array();
         double first_eval_seconds = -1.0;  // the first run of all: reads the mmapped weights from the page cache or disk
         std::vector<float> logits(size_t(c.vocab_size));
         for (int32_t threads : thread_counts) {
-            transformer engine(model.weights(), context, transformer::default_max_batch, threads);
+            run_options.threads = threads;
+            std::unique_ptr<inference_backend> backend = make_backend("engine", model, run_options);
+            inference_backend& engine = *backend;
             nlohmann::json run = {{"threads", threads}};
             auto measure = [&](const std::string& name, auto&& once) {
                 const auto warm_start = clock_type::now();
@@ -179,7 +185,7 @@ void register_bench(CLI::App& app) {
         nlohmann::json doc = {
             {"model", o.model.path},
             {"quant", quant_scheme_name(model.weights().quant)},
-            {"simd", simd_level_name(active_simd())},
+            {"simd", kernels},
             {"hidden_size", c.hidden_size},
             {"n_layers", c.n_layers},
             {"vocab_size", c.vocab_size},

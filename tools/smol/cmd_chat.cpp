@@ -3,7 +3,6 @@
 #include "common/error.h"
 #include "engine/chat/chat_prompt.h"
 #include "engine/src/generate.h"
-#include "engine/src/transformer.h"
 #include "engine/tokenizer/utf8.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"

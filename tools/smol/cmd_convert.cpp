@@ -1,7 +1,7 @@
 // smol convert: an HF checkpoint directory to one smol32 model file (docs/model-format.md).
 #include "common/error.h"
 #include "common/output_file.h"
-#include "engine/src/model_loader.h"
+#include "model/src/model_loader.h"
 #include "tools/smol/commands.h"
 
 #include <fmt/format.h>

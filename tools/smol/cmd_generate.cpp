@@ -1,7 +1,6 @@
 // smol generate: continue a prompt, given as text (-p) or as token ids (--ids).
 #include "common/error.h"
 #include "engine/src/generate.h"
-#include "engine/src/transformer.h"
 #include "engine/tokenizer/utf8.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"

@@ -1,7 +1,6 @@
 // smol logits: float32 logits [n_tokens, vocab] for a prompt of ids, as .npy.
 #include "common/error.h"
 #include "common/npy.h"
-#include "engine/src/transformer.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"
 

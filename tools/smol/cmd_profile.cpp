@@ -1,7 +1,8 @@
 // smol profile: the workload of one forward pass — per operation from the model's config (MACs, FLOPs,
 // % of the total) — and what the firmware executes on the ISS, per kernel, at chosen positions.
 #include "common/error.h"
-#include "firmware/src/iss_backend.h"
+#include "firmware/src/firmware_backend.h"
+#include "firmware/src/iss_target.h"
 #include "firmware/src/workload.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"
@@ -75,7 +76,8 @@ void register_profile(CLI::App& app) {
         const int32_t last = *std::max_element(positions.begin(), positions.end());
         for (int32_t p : positions)
             if (p < 0) fail("--pos {} is out of range: expected >= 0", p);
-        firmware::iss_backend iss(model.weights(), model.image(), model_opts.context_for(c, int64_t(last) + 1));
+        firmware::firmware_backend iss(model.weights(), model.image(), model_opts.context_for(c, int64_t(last) + 1),
+                                       firmware::iss_target_factory());
         // Any fixed token sequence will do: the instruction count does not depend on the ids.
         std::vector<int32_t> tokens;
         for (int32_t i = 0; i <= last; ++i) tokens.push_back(int32_t((int64_t(i) * 7919 + 1) % c.vocab_size));

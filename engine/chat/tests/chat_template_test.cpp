@@ -3,6 +3,7 @@
 #include "engine/chat/chat_template.h"
 
 #include "common/error.h"
+#include "common/test_errors.h"
 
 #include <gtest/gtest.h>
 
@@ -21,13 +22,9 @@ std::string render(std::string_view source, const std::vector<chat_message>& mes
 
 // The error message of rendering (or parsing) `source`; fails the test when nothing is thrown.
 std::string error_of(std::string_view source, const std::vector<chat_message>& messages = two_turns) {
-    try {
-        render(source, messages);
-    } catch (const smol::error& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "no error for: " << source;
-    return "";
+    std::string message = smol::testing::error_of([&] { render(source, messages); });
+    if (message == smol::testing::no_error) ADD_FAILURE() << "no error for: " << source;
+    return message;
 }
 
 TEST(chat_template, text_and_expressions) {

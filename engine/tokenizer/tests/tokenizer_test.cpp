@@ -1,6 +1,7 @@
 // Tokenizer unit and robustness tests (docs robustness.md items 9-13). Exactness against HF is the
 // conformance test's job; these pin the error messages, invalid input, lengths and the helpers.
 #include "common/error.h"
+#include "common/test_errors.h"
 #include "common/strict_json.h"
 #include "engine/tokenizer/byte_level.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -40,12 +41,7 @@ json small_tokenizer_json() {
 }
 
 std::string load_error(const json& j) {
-    try {
-        tokenizer::from_json(j.dump(), "t.json");
-    } catch (const error& e) {
-        return e.what();
-    }
-    return "(loaded)";
+    return smol::testing::error_of([&] { tokenizer::from_json(j.dump(), "t.json"); });
 }
 
 TEST(tokenizer_load, small_file_works) {
