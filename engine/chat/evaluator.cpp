@@ -33,7 +33,7 @@ public:
 
     // Total work of one render: every statement and expression evaluated counts one step, so nested loops
     // (`range(100000)` inside `range(100000)`) stop at the budget instead of running for hours.
-    static constexpr std::int64_t max_steps = 20'000'000;
+    static constexpr std::int64_t max_steps = 2'000'000;  // a 1000-message conversation takes ~50k
 
 private:
     std::string_view source_;
@@ -142,6 +142,8 @@ private:
                                    }));
             located(s.target->offset, [&] { bind_loop_target(*s.target, items[i], loop_scope); });
             out += exec_block(s.body, loop_scope);
+            if (out.size() > value::max_string_bytes)
+                fail_at(source_, s.offset, "rendered text is longer than the limit of {} bytes", value::max_string_bytes);
         }
         if (items.empty()) out += exec_block(s.alternate, loop_scope);
         return out;

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 
 namespace smol::cli {
 namespace {
@@ -75,11 +76,14 @@ void register_disasm(CLI::App& app) {
     cmd->add_option("--base", opts->base, "address of the image's first byte (default: the map's, else 0)");
     cmd->add_option("--symbols", opts->symbols, "symbol map from smol asm --map (labels, and the base)");
     cmd->callback([opts] {
+        // Flags first: a bad --base is reported as such, whatever the files hold.
+        std::optional<uint32_t> given_base;
+        if (!opts->base.empty()) given_base = uint32_t(parse_unsigned_flag(opts->base, "--base", UINT32_MAX));
         std::vector<uint8_t> image = read_image(opts->image);
         std::vector<smol::assembler::map_symbol> symbols;
         std::optional<uint32_t> map_base;
         if (!opts->symbols.empty()) symbols = smol::assembler::read_map(opts->symbols, &map_base);
-        uint32_t base = !opts->base.empty() ? uint32_t(parse_unsigned_flag(opts->base, "--base", UINT32_MAX)) : map_base.value_or(0);
+        const uint32_t base = given_base.value_or(map_base.value_or(0));
         if (uint64_t{base} + image.size() > uint64_t{1} << 32)
             fail("{}: {} bytes at --base {:#x} would end at {:#x}, past the 32-bit address space", opts->image,
                  image.size(), base, uint64_t{base} + image.size());

@@ -29,9 +29,9 @@ constexpr int exit_halt_fail = 10;
 constexpr int exit_trap = 11;
 constexpr int exit_limit = 12;
 
-// A runaway program stops by default after this many instructions (a few seconds to a minute on the ISS),
+// A runaway program stops by default after this many instructions (seconds on the ISS),
 // like --max-cycles on the RTL; --max-instructions 0 lifts the bound.
-constexpr uint64_t default_max_instructions = 10'000'000'000;
+constexpr uint64_t default_max_instructions = 1'000'000'000;
 
 struct file_closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
@@ -41,7 +41,8 @@ struct file_closer {
 
 void register_iss(CLI::App& app) {
     struct options {
-        std::string image, mem_size = "256M", entry, load_addr = "0", max_instructions = "10000000000", trace, symbols;
+        std::string image, mem_size = "256M", entry, load_addr = "0", max_instructions = std::to_string(default_max_instructions), trace,
+            symbols;
         bool profile = false;
     };
     auto opts = std::make_shared<options>();
@@ -50,7 +51,7 @@ void register_iss(CLI::App& app) {
     cmd->add_option("--mem-size", opts->mem_size, "memory bytes, multiple of 4096, up to 4G (default 256M)");
     cmd->add_option("--load-addr", opts->load_addr, "address of the image's first byte (default 0)");
     cmd->add_option("--entry", opts->entry, "first pc (default: the load address)");
-    cmd->add_option("--max-instructions", opts->max_instructions, "stop after N instructions, exit status 12 (default 10000000000; 0: no limit)");
+    cmd->add_option("--max-instructions", opts->max_instructions, fmt::format("stop after N instructions, exit status 12 (default {}; 0: no limit)", default_max_instructions));
     cmd->add_option("--trace", opts->trace, "write the commit log (docs/trace.md) to FILE ('-' for stdout)");
     cmd->add_flag("--profile", opts->profile, "print per-opcode (and with --symbols per-symbol) counts");
     cmd->add_option("--symbols", opts->symbols, "symbol map from smol asm --map, for the profile");

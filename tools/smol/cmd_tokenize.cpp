@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -45,7 +47,8 @@ std::string escape_bytes(std::string_view bytes) {
 }
 
 void write_stdout(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) fail("cannot write to stdout");
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+        fail("writing standard output: {}", std::strerror(errno));
 }
 
 }  // namespace
