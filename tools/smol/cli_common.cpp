@@ -90,10 +90,11 @@ tokenizer text_options::load_tokenizer(const std::string& model_path, const mode
         fail("{}: a converted model file carries no tokenizer; pass --tokenizer with the HF directory", model_path);
     const std::string& source = tokenizer_path.empty() ? model_path : tokenizer_path;
     tokenizer tok = load_tokenizer_for_model(source);
+    // One behaviour for every subcommand, said before anything is generated: as HF's decode, ids past the
+    // tokenizer (a padded embedding, or another model's tokenizer) have no text; they are still generated.
     if (tok.size() < config.vocab_size)
-        fail("{}: the tokenizer has {} tokens but the model's vocabulary has {}; ids {}..{} would have no text "
-             "(use the model's own tokenizer)",
-             source, tok.size(), config.vocab_size, tok.size(), config.vocab_size - 1);
+        fmt::print(stderr, "note: {}: the tokenizer has {} tokens but the model's vocabulary has {}; ids {}..{} have no text\n",
+                   escape_message(source), tok.size(), config.vocab_size, tok.size(), config.vocab_size - 1);
     return tok;
 }
 

@@ -59,8 +59,8 @@ struct text_options {
     // `raw_prompt`: the subcommand tokenizes a prompt the user wrote (generate -p), so it offers
     // --parse-special / --no-parse-special; chat does not (its user messages are always plain text).
     void add_to(CLI::App& command, bool raw_prompt);
-    // Refuses a tokenizer with fewer tokens than the model's vocabulary before anything is generated: the
-    // model could sample an id that has no text (docs/robustness.md "tokenizer smaller than the model").
+    // A tokenizer with fewer tokens than the model's vocabulary is said before anything is generated: the
+    // ids past it have no text, in generate and chat alike (docs/robustness.md, class 38).
     tokenizer load_tokenizer(const std::string& model_path, const model_config& config) const;
 };
 

@@ -131,6 +131,8 @@ void register_chat(CLI::App& app) {
             state.cached = ids;
             state.cached.insert(state.cached.end(), reply.begin(), reply.end() - (reply.empty() ? 0 : 1));
             if (!reply.empty() && std::find(stops.begin(), stops.end(), reply.back()) != stops.end()) reply.pop_back();
+            // Ids past the tokenizer have no text (cli_common.h): the history keeps what was printed.
+            std::erase_if(reply, [&](int32_t id) { return id >= tok.size(); });
             state.messages.push_back({"assistant", tok.decode(reply, true)});
             fmt::print(stderr, "[{} new prompt tokens, {} cached; {} generated at {:.1f} tok/s; stop: {}]\n",
                        fresh.size(), reuse, stats.generated_tokens,
