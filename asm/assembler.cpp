@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace smol::assembler {
 namespace {
@@ -189,25 +191,44 @@ private:
         }
     }
 
-    // Constants that referred to later labels: evaluate them now that every label is placed.
+    // Constants that referred to later labels or constants: evaluate them now that every label is placed,
+    // in dependency order (each waits for the unknown constants its expression names), so that resolution
+    // is linear in the number of references however long a chain of forward references is.
     void resolve_constants() {
-        bool progress = true;
-        while (progress) {
-            progress = false;
-            for (const std::string& name : symbols_.constants()) {
-                symbol* s = symbols_.find(name);
-                if (s->known) continue;
-                size_t i = s->statement;
-                try {
-                    expr_value v = evaluator(i, lay_[i].address, false)(stmts_[i].args[1], stmts_[i].arg_cols[1]);
-                    if (v.known) {
-                        s->value = v.value;
-                        s->known = true;
-                        progress = true;
-                    }
-                } catch (const asm_error&) {
-                }
+        std::unordered_map<std::string, std::vector<std::string>> dependents;
+        std::unordered_map<std::string, size_t> waiting;
+        std::vector<std::string> ready;
+        for (const std::string& name : symbols_.constants()) {
+            const symbol* s = symbols_.find(name);
+            if (s->known) continue;
+            const size_t i = s->statement;
+            std::unordered_set<std::string> named;
+            for (const token& t : stmts_[i].args[1]) {
+                if (t.kind != tok::ident || t.text == ".") continue;
+                std::string dep = symbol_table::qualify(t.text, lay_[i].scope);
+                const symbol* d = symbols_.find(dep);
+                if (!d || d->known || !named.insert(dep).second) continue;
+                dependents[dep].push_back(name);
             }
+            waiting[name] = named.size();
+            if (named.empty()) ready.push_back(name);
+        }
+        while (!ready.empty()) {
+            const std::string name = std::move(ready.back());
+            ready.pop_back();
+            symbol* s = symbols_.find(name);
+            const size_t i = s->statement;
+            try {
+                expr_value v = evaluator(i, lay_[i].address, false)(stmts_[i].args[1], stmts_[i].arg_cols[1]);
+                if (v.known) {
+                    s->value = v.value;
+                    s->known = true;
+                }
+            } catch (const asm_error&) {
+            }
+            if (!s->known) continue;  // the final pass below reports why
+            for (const std::string& d : dependents[name])
+                if (--waiting[d] == 0) ready.push_back(d);
         }
         for (const std::string& name : symbols_.constants()) {
             symbol* s = symbols_.find(name);

@@ -3,6 +3,7 @@
 #include "asm/operands.h"
 
 #include <bit>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
@@ -60,7 +61,19 @@ void put_le(std::vector<uint8_t>& out, uint64_t v, int width) {
     for (int k = 0; k < width; ++k) out.push_back(uint8_t(v >> (8 * k)));
 }
 
-// .float operand: [+|-] (integer | floating | inf | nan)
+// True when the digits of a literal's significand are not all zero ("1e-50" yes, "0.0e5" no).
+bool nonzero_significand(std::string_view text) {
+    const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    if (hex) text.remove_prefix(2);
+    for (char c : text) {
+        if (hex ? (c == 'p' || c == 'P') : (c == 'e' || c == 'E')) break;
+        if (std::isxdigit(static_cast<unsigned char>(c)) && c != '0') return true;
+    }
+    return false;
+}
+
+// .float operand: [+|-] (integer | floating | inf | nan). A non-zero number too small for binary32 (it
+// would round to zero) is an error like one too large; subnormal results are representable and kept.
 float float_operand(const statement& st, size_t i) {
     const std::vector<token>& t = st.args[i];
     size_t k = 0;
@@ -80,6 +93,10 @@ float float_operand(const statement& st, size_t i) {
     float f = float(negative ? -v : v);
     if (std::isinf(f) && !std::isinf(v))
         throw_at(st.at(st.arg_cols[i]), "floating-point number does not fit in 32 bits", spell(t));
+    if (f == 0.0f && t[k].kind == tok::floating && nonzero_significand(t[k].text))
+        throw_at(st.at(st.arg_cols[i]),
+                 "floating-point number is too small for 32 bits (it would round to zero; the smallest is 1.4e-45)",
+                 spell(t));
     return f;
 }
 

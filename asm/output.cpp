@@ -1,6 +1,7 @@
 #include "asm/output.h"
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/output_file.h"
 
 #include <charconv>
@@ -64,9 +65,11 @@ bool parse_hex(std::string_view text, uint32_t& value) {
 
 }  // namespace
 
+// A map has one short line per symbol; this is far past any program's.
+constexpr size_t max_map_bytes = size_t{64} << 20;
+
 std::vector<map_symbol> read_map(const std::string& path, std::optional<uint32_t>* base) {
-    std::ifstream in(path);
-    if (!in) fail("{}: cannot open symbol map", path);
+    std::istringstream in(read_input_file(path, max_map_bytes));
     std::vector<map_symbol> out;
     std::string line;
     int number = 0;
@@ -106,7 +109,9 @@ void write_outputs(const program& p, const std::string& image_path, const std::s
     }
     add(map_path, format_map(p));
     add(listing_path, format_listing(p));
-    for (auto& f : files) f->commit();
+    // All or nothing (docs/asm.md): every output is checked when opened and finished before any is renamed.
+    for (auto& f : files) f->finish();
+    for (auto& f : files) f->publish();
 }
 
 result assemble_to_files(const std::string& source, const options& opts, const std::string& image_path,

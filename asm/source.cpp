@@ -1,5 +1,8 @@
 #include "asm/source.h"
 
+#include "common/error.h"
+#include "common/input_file.h"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -100,22 +103,17 @@ private:
         fs::file_status status = fs::status(path, ec);
         if (!fs::exists(status)) throw_at(from, "no such file", spelling);
         if (fs::is_directory(status)) throw_at(from, "is a directory, not a source file", spelling);
-        const auto too_large = [&](const std::string& size) {
-            throw_at(from, fmt::format("source file too large ({} bytes, limit {})", size, max_source_bytes), spelling);
-        };
         uintmax_t size = fs::file_size(path, ec);
-        if (!ec && size > max_source_bytes) too_large(std::to_string(size));
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw_at(from, fmt::format("cannot open: {}", std::strerror(errno)), spelling);
-        // Read with the cap enforced as we go: a pipe or a device such as /dev/zero has no size to check first.
-        std::string data;
-        char chunk[1 << 16];
-        while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-            data.append(chunk, static_cast<size_t>(in.gcount()));
-            if (data.size() > max_source_bytes) too_large("more than " + std::to_string(max_source_bytes));
+        if (!ec && size > max_source_bytes)
+            throw_at(from, fmt::format("source file too large ({} bytes, limit {})", size, max_source_bytes), spelling);
+        // One reader for every input (common/input_file.h): FIFOs and devices are refused without blocking.
+        try {
+            return read_input_file(path, max_source_bytes);
+        } catch (const smol::error& e) {
+            std::string_view message = e.what();
+            if (message.starts_with(path + ": ")) message.remove_prefix(path.size() + 2);
+            throw_at(from, std::string(message), spelling);
         }
-        if (in.bad()) throw_at(from, "read error", spelling);
-        return data;
     }
 
     void include(const statement& st, const std::string& including) {

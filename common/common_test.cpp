@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -67,6 +70,28 @@ TEST(strict_json, same_key_in_sibling_objects_is_fine) {
 TEST(strict_json, rejects_invalid_utf8_and_trailing_garbage) {
     EXPECT_THROW(smol::parse_strict_json("{\"a\": \"\xff\"}", "t"), smol::error);
     EXPECT_THROW(smol::parse_strict_json("{} x", "t"), smol::error);
+}
+
+// docs/robustness.md "interrupted output": SIGINT or SIGTERM while an output is being written leaves
+// neither the temporary nor a partial target (an interrupted convert used to leave a 512 MB *.tmp-XXXXXX).
+TEST(robustness, interrupted_output_removes_its_temporary) {
+    for (int sig : {SIGINT, SIGTERM}) {
+        fs::path dir = temp_dir(sig == SIGINT ? "sigint" : "sigterm");
+        fs::path path = dir / "big.out";
+        pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            smol::output_file out(path.string());
+            out.write_zeros(1 << 20);
+            ::raise(sig);
+            ::_exit(0);  // not reached: the default action ends the process
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig) << "status " << status;  // the signal still ends it
+        EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 0) << dir;
+        fs::remove_all(dir);
+    }
 }
 
 }  // namespace

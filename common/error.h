@@ -4,12 +4,18 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace smol {
 
+// Messages quote what came from files (tensor names, keys, tokens): control characters, invalid UTF-8 and
+// NUL would colour or split the terminal's text or cut it short, so every one is shown as \xNN, and every
+// message is one line. Done once, here, so no message can forget it.
+std::string escape_message(std::string_view text);
+
 class error : public std::runtime_error {
 public:
-    explicit error(const std::string& message) : std::runtime_error(message) {}
+    explicit error(const std::string& message) : std::runtime_error(escape_message(message)) {}
 };
 
 template <typename... Args>

@@ -1,6 +1,7 @@
 #include "common/mapped_file.h"
 
 #include "common/error.h"
+#include "common/input_file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -13,17 +14,12 @@
 namespace smol {
 
 mapped_file::mapped_file(const std::string& path) : path_(path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("{}: cannot open: {}", path, std::strerror(errno));
+    int fd = open_regular_input(path);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         int e = errno;
         ::close(fd);
         fail("{}: cannot stat: {}", path, std::strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        fail("{}: is a directory, expected a file", path);
     }
     size_ = static_cast<size_t>(st.st_size);
     if (size_ > 0) {
@@ -55,6 +51,15 @@ mapped_file& mapped_file::operator=(mapped_file&& other) noexcept {
         size_ = std::exchange(other.size_, 0);
     }
     return *this;
+}
+
+void release_mapped_pages(std::span<const std::byte> range) {
+    if (range.empty()) return;
+    const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(range.data()) & ~(page - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(range.data()) + range.size();
+    // Advice only: the mapping is private and never written, so dropping pages cannot lose data.
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 anonymous_buffer::anonymous_buffer(size_t bytes) : size_(bytes) {

@@ -27,6 +27,11 @@ private:
     size_t size_ = 0;
 };
 
+// Drops the resident pages of `range` (part of a read-only file mapping) from this process: they are read
+// again from the page cache if touched later. For data read once, such as a checkpoint's BF16 weights while
+// they are converted, so that source and result are not resident together.
+void release_mapped_pages(std::span<const std::byte> range);
+
 // Zero-filled anonymous memory: pages cost nothing until touched (KV cache, converted weights).
 class anonymous_buffer {
 public:

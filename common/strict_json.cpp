@@ -22,6 +22,12 @@ nlohmann::json parse_strict_json(std::string_view text, const std::string& what)
         }
         return true;
     };
+    // The formats are strict where nlohmann is lenient: safetensors requires '{' as the first byte and HF
+    // tokenizers rejects a byte order mark; a raw NUL cannot occur in JSON text (nlohmann stops at one, so
+    // NUL padding after a safetensors header would pass unseen).
+    if (text.starts_with("\xEF\xBB\xBF")) fail("{}: starts with a UTF-8 byte order mark; JSON must begin with its value", what);
+    if (size_t nul = text.find('\0'); nul != std::string_view::npos)
+        fail("{}: NUL byte at offset {}; JSON text cannot contain one", what, nul);
     nlohmann::json result;
     try {
         result = nlohmann::json::parse(text.begin(), text.end(), callback);

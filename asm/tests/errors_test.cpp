@@ -160,9 +160,10 @@ TEST(asm_errors, directory_as_input) {
 }
 
 TEST(asm_errors, endless_include_is_capped) {
-    // /dev/zero has no size to check up front: the read itself must stop at the source size limit.
+    // /dev/zero never ends: a device is not a source file (common/input_file.h refuses it before reading), and a
+    // regular file is capped by its size before it is read.
     EXPECT_EQ(first_error("  .include \"/dev/zero\"\n"),
-              "bad.s:1:12: error: source file too large (more than 67108864 bytes, limit 67108864) '\"/dev/zero\"'");
+              "bad.s:1:12: error: is a character device, expected a regular file '\"/dev/zero\"'");
 }
 
 TEST(asm_errors, missing_include_points_at_the_directive) {

@@ -23,12 +23,26 @@ public:
 
     std::string exec_block(const stmt_list& body, scope& env) {
         std::string out;
-        for (const auto& s : body) exec(*s, env, out);
+        for (const auto& s : body) {
+            exec(*s, env, out);
+            if (out.size() > value::max_string_bytes)
+                fail_at(source_, s->offset, "rendered text is longer than the limit of {} bytes", value::max_string_bytes);
+        }
         return out;
     }
 
+    // Total work of one render: every statement and expression evaluated counts one step, so nested loops
+    // (`range(100000)` inside `range(100000)`) stop at the budget instead of running for hours.
+    static constexpr std::int64_t max_steps = 2'000'000;  // a 1000-message conversation takes ~50k
+
 private:
     std::string_view source_;
+    std::int64_t steps_ = 0;
+
+    void count_step(std::size_t offset) {
+        if (++steps_ > max_steps)
+            fail_at(source_, offset, "the template takes more than {} evaluation steps; refusing to render it", max_steps);
+    }
 
     // Errors thrown without a place (from values and builtins) get the position of the innermost node.
     template <typename F>
@@ -43,6 +57,7 @@ private:
     }
 
     void exec(const stmt& s, scope& env, std::string& out) {
+        count_step(s.offset);
         switch (s.kind) {
         case stmt_kind::text: out += s.text; return;
         case stmt_kind::output: {
@@ -101,6 +116,7 @@ private:
             fail_at(source_, s.value->offset, "expected a list or dict in for loop, got {}", type_name(iterable.kind));
         value_list items;
         for (const value& item : *iterable.array) {
+            count_step(s.offset);
             if (filtered) {
                 scope test_scope(&loop_scope);
                 located(s.target->offset, [&] { bind_loop_target(*s.target, item, test_scope); });
@@ -111,6 +127,7 @@ private:
         std::string out;
         const auto n = static_cast<std::int64_t>(items.size());
         for (std::int64_t i = 0; i < n; ++i) {
+            count_step(s.offset);
             const auto at = [&](std::int64_t j) { return j >= 0 && j < n ? items[j] : value{}; };
             loop_scope.set("loop", value::make_object({
                                        {"index", value::make_int(i + 1)},
@@ -125,12 +142,15 @@ private:
                                    }));
             located(s.target->offset, [&] { bind_loop_target(*s.target, items[i], loop_scope); });
             out += exec_block(s.body, loop_scope);
+            if (out.size() > value::max_string_bytes)
+                fail_at(source_, s.offset, "rendered text is longer than the limit of {} bytes", value::max_string_bytes);
         }
         if (items.empty()) out += exec_block(s.alternate, loop_scope);
         return out;
     }
 
     value eval(const expr& e, scope& env) {
+        count_step(e.offset);
         switch (e.kind) {
         case expr_kind::string_literal: return value::make_string(e.text);
         case expr_kind::integer_literal: return value::make_int(e.integer);

@@ -1,5 +1,6 @@
 // load_chat_template: the tokenizer_config.json side of chat templates.
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/strict_json.h"
 #include "engine/chat/chat_template.h"
 
@@ -9,13 +10,10 @@
 namespace smol {
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail("{}: cannot open", path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+// tokenizer_config.json is a few kB; the cap only keeps a wrong file from filling memory.
+constexpr size_t max_config_bytes = size_t{64} << 20;
+
+std::string read_file(const std::string& path) { return read_input_file(path, max_config_bytes); }
 
 // Tokens are saved either as plain strings or as AddedToken objects ({"content": ..., "lstrip": ...}).
 std::string special_token(const nlohmann::json& config, const char* key, const std::string& path) {

@@ -9,6 +9,14 @@
 
 namespace smol::chat_detail {
 
+void value::refuse_string_size(std::size_t bytes) {
+    fail("string of {} bytes is longer than the limit of {}", bytes, max_string_bytes);
+}
+
+void value::refuse_array_size(std::size_t items) {
+    fail("list of {} items is longer than the limit of {}", items, max_array_items);
+}
+
 value value::make_int(std::int64_t i) {
     // JS integers stay exact only up to 2^53; past that the reference would print rounded digits.
     constexpr std::int64_t limit = std::int64_t{1} << 53;

@@ -25,6 +25,13 @@ struct function_value {
 enum class value_kind { undefined, none, boolean, integer, string, array, object, function };
 
 struct value {
+    // Bounds on what a template can build (`s = s + s` doubling, lists joined in a loop): far above any real
+    // prompt, low enough that a hostile template fails in well under a second and a few tens of MB.
+    static constexpr std::size_t max_string_bytes = std::size_t{16} << 20;
+    static constexpr std::size_t max_array_items = 1'000'000;
+    [[noreturn]] static void refuse_string_size(std::size_t bytes);
+    [[noreturn]] static void refuse_array_size(std::size_t items);
+
     value_kind kind = value_kind::undefined;
     bool boolean = false;
     bool tuple = false;  // an array written `(a, b)`: the reference's TupleValue, which it cannot print
@@ -43,11 +50,13 @@ struct value {
     }
     static value make_int(std::int64_t i);
     static value make_string(std::string s) {
+        if (s.size() > max_string_bytes) refuse_string_size(s.size());
         value v = with_kind(value_kind::string);
         v.string = std::move(s);
         return v;
     }
     static value make_array(value_list items, bool is_tuple = false) {
+        if (items.size() > max_array_items) refuse_array_size(items.size());
         value v = with_kind(value_kind::array);
         v.tuple = is_tuple;
         v.array = std::make_shared<value_list>(std::move(items));

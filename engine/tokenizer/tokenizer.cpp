@@ -1,6 +1,7 @@
 #include "engine/tokenizer/tokenizer.h"
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "engine/tokenizer/added_tokens.h"
 #include "engine/tokenizer/bpe.h"
 #include "engine/tokenizer/byte_level.h"
@@ -66,15 +67,11 @@ tokenizer tokenizer::from_json(std::string_view json_text, const std::string& wh
     return tokenizer(std::move(p));
 }
 
+// Far above any real vocabulary's file (SmolLM2's is 2 MB), low enough that a wrong file fails fast.
+constexpr size_t max_tokenizer_json_bytes = size_t{256} << 20;
+
 tokenizer tokenizer::load(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) fail("{}: not a readable file", path);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail("{}: cannot open", path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) fail("{}: read error", path);
-    return from_json(text.str(), path);
+    return from_json(read_input_file(path, max_tokenizer_json_bytes), path);
 }
 
 std::vector<int32_t> tokenizer::encode(std::string_view input, bool parse_special) const {

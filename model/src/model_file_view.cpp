@@ -3,7 +3,9 @@
 #include "model/src/byte_io.h"
 #include "model/src/model_file.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace smol {
 
@@ -75,6 +77,32 @@ matrix_view make_matrix(const tensor_entry& e, std::span<const std::byte> b) {
     return m;
 }
 
+// Reserved fields and padding are zero (docs/model-format.md); anything else is a corrupt or foreign file,
+// never silently ignored.
+void check_zero(std::span<const std::byte> b, uint64_t from, uint64_t to, const char* what, const std::string& source) {
+    for (uint64_t i = from; i < to && i < b.size(); ++i)
+        if (b[i] != std::byte{0})
+            fail("{}: byte {} ({}) is {:#04x}, expected 0", source, i, what, static_cast<unsigned>(b[i]));
+}
+
+void check_reserved_and_padding(std::span<const std::byte> b, const model_image_layout& layout, uint32_t eos_count,
+                                const std::string& source) {
+    check_zero(b, 20, 24, "reserved header field", source);
+    check_zero(b, header_field::eos + 4 * eos_count, model_file_header_bytes, "unused eos slots and header padding", source);
+    std::vector<std::pair<uint64_t, uint64_t>> blocks;
+    for (const tensor_entry& e : layout.tensors) {
+        blocks.emplace_back(e.data_offset, e.data_offset + e.data_bytes);
+        if (e.scale_count > 0) blocks.emplace_back(e.scales_offset, e.scales_offset + 4 * uint64_t(e.scale_count));
+    }
+    std::sort(blocks.begin(), blocks.end());
+    uint64_t end = model_file_header_bytes + layout.tensors.size() * model_file_entry_bytes;
+    for (const auto& [begin, block_end] : blocks) {
+        check_zero(b, end, begin, "alignment padding", source);
+        end = std::max(end, block_end);
+    }
+    check_zero(b, end, b.size(), "alignment padding", source);
+}
+
 }  // namespace
 
 model_weights view_model_image(std::span<const std::byte> b, const std::string& source) {
@@ -103,6 +131,7 @@ model_weights view_model_image(std::span<const std::byte> b, const std::string& 
         fail("{}: file is {} bytes, the config and quant scheme imply {}", source, b.size(), layout.total_bytes);
     for (size_t i = 0; i < layout.tensors.size(); ++i)
         check_entry(read_entry(b, model_file_header_bytes + i * model_file_entry_bytes), layout.tensors[i], i, source);
+    check_reserved_and_padding(b, layout, uint32_t(config.eos_token_ids.size()), source);
 
     model_weights w;
     w.config = config;

@@ -3,6 +3,9 @@
 #include "common/error.h"
 #include "model/src/hf_checkpoint.h"
 #include "model/src/model_file.h"
+#include "common/finite_check.h"
+
+#include <fmt/format.h>
 
 #include <filesystem>
 
@@ -30,6 +33,34 @@ std::string hf_name(const tensor_entry& e) {
     fail("internal error: tensor kind {}", static_cast<uint32_t>(e.kind));
 }
 
+void check_matrix(const matrix_view& m, const std::string& path, const std::string& name) {
+    const size_t count = size_t(m.rows) * size_t(m.cols);
+    if (m.dtype == weight_dtype::f32) check_finite({m.f32, count}, fmt::format("{}: tensor {}", path, name));
+    else check_finite({m.scales, size_t(m.scale_count)}, fmt::format("{}: scales of tensor {}", path, name));
+}
+
+// A converted file is checked as it is mapped: f32 tensors and every q8 scale (int8 values are always finite).
+void check_finite_weights(const model_weights& w, const std::string& path) {
+    const size_t hidden = size_t(w.config.hidden_size);
+    check_matrix(w.embed, path, hf_tensor_name_embed());
+    for (size_t i = 0; i < w.layers.size(); ++i) {
+        const layer_weights& l = w.layers[i];
+        const int layer = int(i);
+        check_finite({l.attn_norm, hidden}, fmt::format("{}: tensor {}", path, hf_tensor_name_layer(layer, "input_layernorm.weight")));
+        check_finite({l.ffn_norm, hidden},
+                     fmt::format("{}: tensor {}", path, hf_tensor_name_layer(layer, "post_attention_layernorm.weight")));
+        check_matrix(l.wq, path, hf_tensor_name_layer(layer, "self_attn.q_proj.weight"));
+        check_matrix(l.wk, path, hf_tensor_name_layer(layer, "self_attn.k_proj.weight"));
+        check_matrix(l.wv, path, hf_tensor_name_layer(layer, "self_attn.v_proj.weight"));
+        check_matrix(l.wo, path, hf_tensor_name_layer(layer, "self_attn.o_proj.weight"));
+        check_matrix(l.w_gate, path, hf_tensor_name_layer(layer, "mlp.gate_proj.weight"));
+        check_matrix(l.w_up, path, hf_tensor_name_layer(layer, "mlp.up_proj.weight"));
+        check_matrix(l.w_down, path, hf_tensor_name_layer(layer, "mlp.down_proj.weight"));
+    }
+    check_finite({w.final_norm, hidden}, fmt::format("{}: tensor {}", path, hf_tensor_name_final_norm()));
+    if (w.lm_head.f32 != w.embed.f32 || w.lm_head.q8 != w.embed.q8) check_matrix(w.lm_head, path, hf_tensor_name_lm_head());
+}
+
 }  // namespace
 
 std::span<const std::byte> loaded_model::image() const {
@@ -49,12 +80,19 @@ loaded_model load_model(const std::string& path, std::optional<quant_scheme> qua
         model_image_layout layout = plan_model_image(checkpoint.config(), scheme);
         model.built_ = anonymous_buffer(layout.total_bytes);
         build_model_image(checkpoint.config(), scheme, layout,
-                          [&](const tensor_entry& e) { return checkpoint.read_f32(hf_name(e)); },
+                          [&](const tensor_entry& e) {
+                              const std::string name = hf_name(e);
+                              std::vector<float> values = checkpoint.read_f32(name);
+                              check_finite(values, fmt::format("{}: tensor {}", path, name));
+                              release_mapped_pages(checkpoint.tensor(name).data);  // read once (RSS budget)
+                              return values;
+                          },
                           {model.built_.data(), model.built_.size()});
         model.weights_ = view_model_image(model.image(), path);
     } else {
         model.file_ = mapped_file(path);
         model.weights_ = view_model_image(model.file_.bytes(), path);
+        check_finite_weights(model.weights_, path);
         if (quant && *quant != model.weights_.quant)
             fail("{}: the file holds {} weights but --quant {} was asked; convert the HF checkpoint again instead",
                  path, quant_scheme_name(model.weights_.quant), quant_scheme_name(*quant));

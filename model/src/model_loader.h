@@ -15,6 +15,8 @@ public:
     const model_config& config() const { return weights_.config; }
     // The image bytes (what `smol convert` writes and the ISS memory image is built from).
     std::span<const std::byte> image() const;
+    // A converted file (mmapped as is, its scheme fixed), not an HF directory converted at load.
+    bool is_converted_file() const { return built_.data() == nullptr; }
 
 private:
     friend loaded_model load_model(const std::string&, std::optional<quant_scheme>);

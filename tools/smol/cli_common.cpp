@@ -6,6 +6,7 @@
 #include "engine/src/thread_pool.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <charconv>
 #include <cstdio>
 #include <fmt/format.h>
@@ -13,28 +14,21 @@
 
 namespace smol::cli {
 
+std::vector<int32_t> parse_int32_list(const std::string& text, const char* flag, int32_t min, int32_t max) {
+    std::vector<int32_t> out;
+    for (int64_t v : parse_integer_list(text, flag, min, max)) out.push_back(int32_t(v));
+    return out;
+}
+
 std::vector<int32_t> parse_id_list(const std::string& text, const char* flag) {
-    std::vector<int32_t> ids;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        std::string item = text.substr(start, comma - start);
-        int64_t value = 0;
-        auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
-        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || value < INT32_MIN || value > INT32_MAX)
-            fail("{}: '{}' is not a token id (expected comma-separated integers, e.g. 1,2,3)", flag, item);
-        ids.push_back(static_cast<int32_t>(value));
-        start = comma + 1;
-    }
-    return ids;
+    return parse_int32_list(text, flag, INT32_MIN, INT32_MAX);
 }
 
 void model_options::add_to(CLI::App& command) {
     command.add_option("-m,--model", path, "HF checkpoint directory or smol32 model file")->required();
     command.add_option("--quant", quant, "weights: f32, q8 (per tensor) or q8r (per row)")
         ->check(CLI::IsMember({"f32", "q8", "q8r"}));
-    command.add_option("-c,--ctx-size", context_length, "KV-cache positions (default: the model's maximum)");
+    add_integer_flag(command, "-c,--ctx-size", context_length, 1, INT32_MAX, "KV-cache positions (default: the model's maximum)");
 }
 
 loaded_model model_options::load() const {
@@ -55,13 +49,13 @@ int32_t model_options::context_for(const model_config& config, int64_t needed) c
 }
 
 void engine_options::add_to(CLI::App& command) {
-    command.add_option("-t,--threads", threads, "engine threads (default: every core)");
+    add_integer_flag(command, "-t,--threads", threads, 1, thread_pool::max_threads, "engine threads (default: every core)");
     command.add_flag("--no-simd", no_simd, "use the portable kernels, not the AVX2 ones (as SMOL_SIMD=portable)");
 }
 
 int32_t engine_options::thread_count() const {
     if (no_simd) force_portable_kernels(true);
-    return threads ? check_thread_count(*threads, "-t/--threads") : default_thread_count();
+    return threads ? int32_t(*threads) : default_thread_count();
 }
 
 void backend_options::add_to(CLI::App& command) {
@@ -71,34 +65,46 @@ void backend_options::add_to(CLI::App& command) {
 
 std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
                                                          const engine_options& cpu) const {
+    // The back end's own advice (--quant q8) suits an HF directory; a converted file cannot take it.
+    if (name == "iss" && model.is_converted_file() && model.weights().quant == quant_scheme::f32)
+        fail("--backend iss runs int8 weights, but this converted file holds f32 ones; convert the HF checkpoint "
+             "again with --quant q8 or --quant q8r");
     smol::backend_options options;
     options.context = context;
     if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd
     return make_backend(name, model, options);
 }
 
-int32_t check_thread_count(int64_t n, const char* flag) {
-    if (n < 1 || n > thread_pool::max_threads) fail("{} {} is out of range 1..{}", flag, n, thread_pool::max_threads);
-    return static_cast<int32_t>(n);
+void add_parse_special_flag(CLI::App& command, bool& parse_special) {
+    command.add_flag("--parse-special,!--no-parse-special", parse_special,
+                     "special-token text such as <|im_start|> in the prompt becomes those tokens (default, as HF "
+                     "tokenizers and llama.cpp); --no-parse-special keeps it plain text");
 }
 
-void text_options::add_to(CLI::App& command) {
+void text_options::add_to(CLI::App& command, bool raw_prompt) {
     command.add_option("--tokenizer", tokenizer_path, "tokenizer.json or an HF directory (default: the model's)");
-    command.add_flag("--parse-special", parse_special, "treat special-token text in the prompt as special tokens");
+    if (raw_prompt) add_parse_special_flag(command, parse_special);
 }
 
-tokenizer text_options::load_tokenizer(const std::string& model_path) const {
-    if (!tokenizer_path.empty()) return load_tokenizer_for_model(tokenizer_path);
-    if (!is_hf_checkpoint_dir(model_path))
+tokenizer text_options::load_tokenizer(const std::string& model_path, const model_config& config) const {
+    if (tokenizer_path.empty() && !is_hf_checkpoint_dir(model_path))
         fail("{}: a converted model file carries no tokenizer; pass --tokenizer with the HF directory", model_path);
-    return load_tokenizer_for_model(model_path);
+    const std::string& source = tokenizer_path.empty() ? model_path : tokenizer_path;
+    tokenizer tok = load_tokenizer_for_model(source);
+    // One behaviour for every subcommand, said before anything is generated: as HF's decode, ids past the
+    // tokenizer (a padded embedding, or another model's tokenizer) have no text; they are still generated.
+    if (tok.size() < config.vocab_size)
+        fmt::print(stderr, "note: {}: the tokenizer has {} tokens but the model's vocabulary has {}; ids {}..{} have no text\n",
+                   escape_message(source), tok.size(), config.vocab_size, tok.size(), config.vocab_size - 1);
+    return tok;
 }
 
 void sampling_options::add_to(CLI::App& command) {
-    command.add_option("--temp", sampling.temperature, "temperature; 0 = greedy (default)");
-    command.add_option("--top-k", sampling.top_k, "keep the k most probable tokens; 0 = off");
-    command.add_option("--top-p", sampling.top_p, "nucleus: keep the smallest set with this probability; 1 = off");
-    command.add_option("--seed", seed, "sampling seed (default: random, printed)");
+    add_real_flag(command, "--temp", sampling.temperature, 0.0, FLT_MAX, false, "temperature; 0 = greedy (default)");
+    add_integer_flag(command, "--top-k", sampling.top_k, 0, INT32_MAX, "keep the k most probable tokens; 0 = off");
+    add_real_flag(command, "--top-p", sampling.top_p, 0.0, 1.0, true,
+                  "nucleus: keep the smallest set with this probability; 1 = off");
+    add_unsigned_flag(command, "--seed", seed, UINT64_MAX, "sampling seed, 0..2^64-1 (default: random, printed)");
     command.add_flag("--ignore-eos", ignore_eos, "do not stop at end-of-sequence tokens");
 }
 
@@ -116,6 +122,18 @@ std::vector<int32_t> sampling_options::stop_tokens(const model_config& config, c
         for (const char* text : {"<|im_end|>", "<|endoftext|>"})
             if (auto id = tok->find(text); id && std::find(stops.begin(), stops.end(), *id) == stops.end()) stops.push_back(*id);
     return stops;
+}
+
+void generation_options::add_to(CLI::App& command, int32_t default_n_predict, int32_t min_n_predict,
+                                const std::string& n_predict_help, bool raw_prompt) {
+    n_predict = default_n_predict;
+    model.add_to(command);
+    cpu.add_to(command);
+    backend.add_to(command);
+    text.add_to(command, raw_prompt);
+    sampling.add_to(command);
+    add_integer_flag(command, "-n,--n-predict", n_predict, min_n_predict, INT32_MAX,
+                     fmt::format("{} (default {})", n_predict_help, default_n_predict));
 }
 
 void print_generation_stats(const generation_stats& stats, uint64_t seed) {

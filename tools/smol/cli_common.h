@@ -4,6 +4,7 @@
 #include "model/src/model_loader.h"
 #include "engine/src/sampler.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "tools/smol/cli_numbers.h"
 
 #include <CLI/CLI.hpp>
 
@@ -17,6 +18,8 @@ namespace smol::cli {
 
 // "1,2,3" -> {1, 2, 3}; throws smol::error naming the bad item (ids are range-checked by the model).
 std::vector<int32_t> parse_id_list(const std::string& text, const char* flag);
+// The same for any comma-separated list of integers in min..max.
+std::vector<int32_t> parse_int32_list(const std::string& text, const char* flag, int32_t min, int32_t max);
 
 struct model_options {
     std::string path;
@@ -38,9 +41,6 @@ struct engine_options {
     int32_t thread_count() const;  // validated (-t 1..256), after applying --no-simd
 };
 
-// Refuses a thread count outside 1..thread_pool::max_threads, naming the flag.
-int32_t check_thread_count(int64_t n, const char* flag);
-
 // --backend engine|iss: where the forward pass runs (the C++ engine, or the firmware on the ISS,
 // docs/firmware.md). One helper, so logits, generate and chat offer the same choice.
 struct backend_options {
@@ -54,11 +54,18 @@ struct backend_options {
 // Where the tokenizer comes from, and how raw text prompts treat special-token text.
 struct text_options {
     std::string tokenizer_path;  // empty: the model directory's tokenizer.json
-    bool parse_special = false;
+    bool parse_special = true;  // as HF tokenizers and llama.cpp do for a raw prompt
 
-    void add_to(CLI::App& command);
-    tokenizer load_tokenizer(const std::string& model_path) const;
+    // `raw_prompt`: the subcommand tokenizes a prompt the user wrote (generate -p), so it offers
+    // --parse-special / --no-parse-special; chat does not (its user messages are always plain text).
+    void add_to(CLI::App& command, bool raw_prompt);
+    // A tokenizer with fewer tokens than the model's vocabulary is said before anything is generated: the
+    // ids past it have no text, in generate and chat alike (docs/robustness.md, class 38).
+    tokenizer load_tokenizer(const std::string& model_path, const model_config& config) const;
 };
+
+// --parse-special (default on) / --no-parse-special: one definition for tokenize and generate -p.
+void add_parse_special_flag(CLI::App& command, bool& parse_special);
 
 struct sampling_options {
     sampling_params sampling;
@@ -69,6 +76,20 @@ struct sampling_options {
     sampling_params params() const;  // validated; a random seed when none was given
     // The model's eos ids, plus the tokenizer's end-of-turn and end-of-text tokens when it has them.
     std::vector<int32_t> stop_tokens(const model_config& config, const tokenizer* tok) const;
+};
+
+// Everything a generating subcommand (generate, chat) takes: the model, how it runs, its text and sampling,
+// and how many tokens to generate. One group, so the two offer the same flags with the same checks.
+struct generation_options {
+    model_options model;
+    engine_options cpu;
+    backend_options backend;
+    text_options text;
+    sampling_options sampling;
+    int32_t n_predict = 0;
+
+    void add_to(CLI::App& command, int32_t default_n_predict, int32_t min_n_predict, const std::string& n_predict_help,
+                bool raw_prompt);
 };
 
 void print_generation_stats(const generation_stats& stats, uint64_t seed);

@@ -88,9 +88,10 @@ void register_bench(CLI::App& app) {
     opts->model.add_to(*cmd);
     cmd->add_option("-t,--threads", opts->threads, "thread counts, comma-separated (default: every core)");
     cmd->add_option("--pp", opts->pp, "prompt lengths, comma-separated; empty for none");
-    cmd->add_option("--tg", opts->tg, "tokens generated per generation run; 0 for none");
-    cmd->add_option("-r,--repetitions", opts->repetitions, "timed runs of each test, after one warm-up (>= 1)");
-    cmd->add_option("--bandwidth-mb", opts->bandwidth_mb, "buffer for the memory bandwidth test, MiB (0: skip)");
+    add_integer_flag(*cmd, "--tg", opts->tg, 0, INT32_MAX, "tokens generated per generation run; 0 for none (default 128)");
+    add_integer_flag(*cmd, "-r,--repetitions", opts->repetitions, 1, 1000000, "timed runs of each test, after one warm-up (default 5)");
+    add_integer_flag(*cmd, "--bandwidth-mb", opts->bandwidth_mb, 0, 1 << 20,
+                     "buffer for the memory bandwidth test, MiB (0: skip; default 512)");
     cmd->add_flag("--json", opts->json, "print the results as JSON on stdout");
     cmd->add_flag("--no-simd", opts->no_simd, "use the portable kernels");
     cmd->callback([opts] {
@@ -98,16 +99,10 @@ void register_bench(CLI::App& app) {
         std::vector<int32_t> thread_counts;
         if (o.threads.empty()) thread_counts.push_back(default_thread_count());
         else
-            for (int32_t n : parse_id_list(o.threads, "-t/--threads")) thread_counts.push_back(check_thread_count(n, "-t/--threads"));
+            thread_counts = parse_int32_list(o.threads, "-t/--threads", 1, thread_pool::max_threads);
         std::vector<int32_t> pp_sizes;
         if (!o.pp.empty())
-            for (int32_t n : parse_id_list(o.pp, "--pp")) {
-                if (n < 1) fail("--pp {} is out of range: expected >= 1", n);
-                pp_sizes.push_back(n);
-            }
-        if (o.tg < 0) fail("--tg {} is out of range: expected >= 0", o.tg);
-        if (o.repetitions < 1) fail("-r {} is out of range: expected >= 1", o.repetitions);
-        if (o.bandwidth_mb < 0) fail("--bandwidth-mb {} is out of range: expected >= 0", o.bandwidth_mb);
+            pp_sizes = parse_int32_list(o.pp, "--pp", 1, INT32_MAX);
 
         auto load_start = clock_type::now();
         loaded_model model = o.model.load();

@@ -7,6 +7,8 @@
 #include "iss/src/loader.h"
 #include "iss/src/machine.h"
 #include "iss/src/profile.h"
+#include "tools/smol/cli_numbers.h"
+#include "tools/smol/cli_output.h"
 #include "tools/smol/commands.h"
 
 #include <fmt/format.h>
@@ -27,28 +29,9 @@ constexpr int exit_halt_fail = 10;
 constexpr int exit_trap = 11;
 constexpr int exit_limit = 12;
 
-// "4096", "0x1000", "256M", "4G" (K/M/G are powers of 1024).
-uint64_t parse_size(const std::string& text, const char* flag, uint64_t max) {
-    uint64_t scale = 1;
-    std::string digits = text;
-    if (!digits.empty()) {
-        char last = digits.back();
-        if (last == 'K' || last == 'k') scale = uint64_t{1} << 10;
-        if (last == 'M' || last == 'm') scale = uint64_t{1} << 20;
-        if (last == 'G' || last == 'g') scale = uint64_t{1} << 30;
-        if (scale != 1) digits.pop_back();
-    }
-    size_t used = 0;
-    unsigned long long v = 0;
-    try {
-        v = std::stoull(digits, &used, 0);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (digits.empty() || used != digits.size() || digits[0] == '-' || v > max / scale)
-        fail("{}: '{}' is not a number in 0..{}", flag, text, max);
-    return v * scale;
-}
+// A runaway program stops by default after this many instructions (seconds on the ISS),
+// like --max-cycles on the RTL; --max-instructions 0 lifts the bound.
+constexpr uint64_t default_max_instructions = 1'000'000'000;
 
 struct file_closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
@@ -58,7 +41,8 @@ struct file_closer {
 
 void register_iss(CLI::App& app) {
     struct options {
-        std::string image, mem_size = "256M", entry, load_addr = "0", max_instructions, trace, symbols;
+        std::string image, mem_size = "256M", entry, load_addr = "0", max_instructions = std::to_string(default_max_instructions), trace,
+            symbols;
         bool profile = false;
     };
     auto opts = std::make_shared<options>();
@@ -67,26 +51,24 @@ void register_iss(CLI::App& app) {
     cmd->add_option("--mem-size", opts->mem_size, "memory bytes, multiple of 4096, up to 4G (default 256M)");
     cmd->add_option("--load-addr", opts->load_addr, "address of the image's first byte (default 0)");
     cmd->add_option("--entry", opts->entry, "first pc (default: the load address)");
-    cmd->add_option("--max-instructions", opts->max_instructions, "stop after N instructions (exit status 12)");
+    cmd->add_option("--max-instructions", opts->max_instructions, fmt::format("stop after N instructions, exit status 12 (default {}; 0: no limit)", default_max_instructions));
     cmd->add_option("--trace", opts->trace, "write the commit log (docs/trace.md) to FILE ('-' for stdout)");
     cmd->add_flag("--profile", opts->profile, "print per-opcode (and with --symbols per-symbol) counts");
     cmd->add_option("--symbols", opts->symbols, "symbol map from smol asm --map, for the profile");
     cmd->callback([opts] {
-        const uint64_t mem_size = parse_size(opts->mem_size, "--mem-size", uint64_t{1} << 32);
-        const uint64_t load_addr = parse_size(opts->load_addr, "--load-addr", 0xffffffffu);
-        const uint64_t entry = opts->entry.empty() ? load_addr : parse_size(opts->entry, "--entry", 0xffffffffu);
-        const uint64_t limit = opts->max_instructions.empty()
-                                   ? std::numeric_limits<uint64_t>::max()
-                                   : parse_size(opts->max_instructions, "--max-instructions",
-                                                std::numeric_limits<uint64_t>::max());
-        std::error_code ec;
-        if (std::filesystem::is_directory(opts->image, ec)) fail("{}: is a directory, not an image", opts->image);
+        const uint64_t mem_size = parse_unsigned_flag(opts->mem_size, "--mem-size", uint64_t{1} << 32, true);
+        const uint64_t load_addr = parse_unsigned_flag(opts->load_addr, "--load-addr", 0xffffffffu, true);
+        const uint64_t entry =
+            opts->entry.empty() ? load_addr : parse_unsigned_flag(opts->entry, "--entry", 0xffffffffu, true);
+        const uint64_t max_instructions = parse_unsigned_flag(opts->max_instructions, "--max-instructions", UINT64_MAX, true);
+        const uint64_t limit = max_instructions == 0 ? std::numeric_limits<uint64_t>::max() : max_instructions;
         std::vector<smol::iss::symbol> symbols;
         if (!opts->symbols.empty())
             for (auto& s : smol::assembler::read_map(opts->symbols)) symbols.push_back({s.address, s.name});
 
         smol::iss::machine m(mem_size);
-        smol::iss::load_image_file(m, opts->image, load_addr);
+        if (smol::iss::load_image_file(m, opts->image, load_addr) == 0)
+            fail("{}: the image is empty; there is nothing to run", opts->image);
         m.reset(static_cast<uint32_t>(entry));
 
         std::unique_ptr<std::FILE, file_closer> trace_file;
@@ -116,7 +98,7 @@ void register_iss(CLI::App& app) {
             std::string report = smol::iss::format_profile(m, symbols, seconds);
             std::fwrite(report.data(), 1, report.size(), stdout);
         }
-        std::fflush(stdout);
+        check_standard_output();  // the trace and the profile may have gone to stdout
 
         const uint64_t n = m.stats().instret;
         int status = 0;

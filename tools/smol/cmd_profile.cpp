@@ -67,15 +67,13 @@ void register_profile(CLI::App& app) {
     cmd->add_flag("--json", opts->json, "print JSON instead of tables");
     cmd->footer("The firmware runs int8 weights: an HF directory is quantized q8 unless --quant q8r is given.");
     cmd->callback([opts] {
-        std::vector<int32_t> positions = parse_id_list(opts->positions, "--pos");
+        std::vector<int32_t> positions = parse_int32_list(opts->positions, "--pos", 0, INT32_MAX - 1);
         // The firmware runs int8 weights: an HF directory is quantized per tensor unless --quant says otherwise.
         model_options model_opts = opts->model;
         if (model_opts.quant.empty() && is_hf_checkpoint_dir(model_opts.path)) model_opts.quant = "q8";
         loaded_model model = model_opts.load();
         const model_config& c = model.config();
         const int32_t last = *std::max_element(positions.begin(), positions.end());
-        for (int32_t p : positions)
-            if (p < 0) fail("--pos {} is out of range: expected >= 0", p);
         firmware::firmware_backend iss(model.weights(), model.image(), model_opts.context_for(c, int64_t(last) + 1),
                                        firmware::iss_target_factory());
         // Any fixed token sequence will do: the instruction count does not depend on the ids.

@@ -15,6 +15,9 @@ namespace {
 
 std::vector<float> all_logits(const std::string& path, quant_scheme scheme, const std::vector<int32_t>& ids) {
     loaded_model model = load_model(path, scheme);
+    if (int64_t(ids.size()) > model.config().max_position_embeddings)
+        fail("--ids: {} tokens are more than the model's context of {} positions", ids.size(),
+             model.config().max_position_embeddings);
     transformer engine(model.weights(), int32_t(ids.size()));
     std::vector<float> logits(ids.size() * size_t(model.config().vocab_size));
     engine.eval(ids, 0, logits, true);
@@ -56,8 +59,9 @@ void register_quant_report(CLI::App& app) {
     auto* cmd = app.add_subcommand("quant-report", "INT8 (q8, q8r) vs float32 logits on one prompt");
     cmd->add_option("-m,--model", opts->model, "HF checkpoint directory")->required();
     cmd->add_option("--ids", opts->ids, "prompt token ids (default: --n-tokens random ids)");
-    cmd->add_option("--n-tokens", opts->n_tokens, "length of the random prompt");
-    cmd->add_option("--seed", opts->seed, "seed of the random prompt");
+    add_integer_flag(*cmd, "--n-tokens", opts->n_tokens, 1, INT32_MAX,
+                     "length of the random prompt (default 32; at most the model's context)");
+    add_unsigned_flag(*cmd, "--seed", opts->seed, UINT64_MAX, "seed of the random prompt (default 1)");
     cmd->add_flag("--json", opts->json, "print JSON");
     cmd->callback([opts] {
         if (!is_hf_checkpoint_dir(opts->model)) fail("{}: quant-report reads an HF checkpoint directory", opts->model);
@@ -65,8 +69,12 @@ void register_quant_report(CLI::App& app) {
         if (!opts->ids.empty()) {
             ids = parse_id_list(opts->ids, "--ids");
         } else {
-            if (opts->n_tokens < 1) fail("--n-tokens {} is out of range: expected >= 1", opts->n_tokens);
-            const int32_t vocab = load_model(opts->model, quant_scheme::q8).config().vocab_size;
+            const model_config config = load_model(opts->model, quant_scheme::q8).config();
+            // Checked before the prompt is drawn: the logits of every position are held three times over.
+            if (opts->n_tokens > config.max_position_embeddings)
+                fail("--n-tokens {} is more than the model's context of {} positions", opts->n_tokens,
+                     config.max_position_embeddings);
+            const int32_t vocab = config.vocab_size;
             random_generator rng(opts->seed);
             for (int32_t i = 0; i < opts->n_tokens; ++i) ids.push_back(int32_t(rng.next() % uint64_t(vocab)));
         }

@@ -1,5 +1,6 @@
 // smol tokenize / detokenize: text (any bytes) <-> token ids with a model's tokenizer.json.
 #include "common/error.h"
+#include "common/input_file.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/commands.h"
@@ -7,7 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -16,17 +19,11 @@
 namespace smol::cli {
 namespace {
 
+// Tokenizing is linear, but the ids of more than this would not be useful and /dev/zero never ends.
+constexpr size_t max_text_bytes = size_t{256} << 20;
+
 std::string read_input(const std::string& path) {
-    if (path == "-") {
-        std::ostringstream text;
-        text << std::cin.rdbuf();
-        return text.str();
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail("-f: cannot open {}", path);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) fail("-f: read error on {}", path);
-    return text;
+    return path == "-" ? read_standard_input(max_text_bytes) : read_input_file(path, max_text_bytes);
 }
 
 // Raw token bytes as a C-style literal body: printable ASCII as is, the rest escaped.
@@ -50,7 +47,8 @@ std::string escape_bytes(std::string_view bytes) {
 }
 
 void write_stdout(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) fail("cannot write to stdout");
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+        fail("writing standard output: {}", std::strerror(errno));
 }
 
 }  // namespace
@@ -58,14 +56,13 @@ void write_stdout(std::string_view text) {
 void register_tokenize(CLI::App& app) {
     struct options {
         std::string model, text, file;
-        bool json = false, parse_special = false;
+        bool json = false, parse_special = true;
     };
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("tokenize", "print the token ids and pieces of a text");
     cmd->add_option("-m,--model", opts->model, "HF model directory (with tokenizer.json)")->required();
     cmd->add_flag("--json", opts->json, "print {\"ids\": [...], \"pieces\": [...]}");
-    cmd->add_flag("--parse-special", opts->parse_special,
-                  "turn special-token text such as <|im_start|> into those tokens (default: plain text)");
+    add_parse_special_flag(*cmd, opts->parse_special);
     auto* text = cmd->add_option("text", opts->text, "the text to tokenize");
     auto* file = cmd->add_option("-f,--file", opts->file, "read the raw bytes to tokenize from a file (- for stdin)");
     text->excludes(file);

@@ -1,12 +1,16 @@
 // smol: one command line for every layer of the chain.
 #include "common/error.h"
+#include "common/input_file.h"
+#include "tools/smol/cli_output.h"
 #include "tools/smol/commands.h"
 
 #include <cstdio>
 #include <fmt/format.h>
 #include <new>
+#include <system_error>
 
 int main(int argc, char** argv) {
+    smol::remember_inputs();  // no output of a run may replace one of its inputs (common/output_file.h)
     CLI::App app{"smol32: SmolLM2 from PyTorch reference down to silicon"};
     app.name("smol");
     app.require_subcommand(1, 1);
@@ -24,15 +28,27 @@ int main(int argc, char** argv) {
     smol::cli::register_profile(app);
     smol::cli::register_bench(app);
     try {
+        smol::cli::check_subcommand_name(app, argc, argv);
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Argument errors are errors like any other: the one prefix and exit status 1 (README).
+        fmt::print(stderr, "smol: error: {}\n", e.what());
+        return 1;
     } catch (const smol::error& e) {
+        fmt::print(stderr, "smol: error: {}\n", e.what());
+        return 1;
+    } catch (const std::system_error& e) {  // fmt::print when a write to stdout fails
         fmt::print(stderr, "smol: error: {}\n", e.what());
         return 1;
     } catch (const std::bad_alloc&) {
         fmt::print(stderr, "smol: error: out of memory\n");
         return 1;
     }
-    return 0;
+    return smol::cli::finish_standard_output();
 }

@@ -197,3 +197,31 @@ TEST(chat_template, smollm2_template) {
 }
 
 }  // namespace
+
+namespace {
+
+// docs/robustness.md "chat-template work and size bounds": hostile templates stop with an error, fast.
+TEST(robustness, chat_template_work_and_size_bounds) {
+    EXPECT_NE(error_of("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+                  .find("evaluation steps"),
+              std::string::npos);
+    EXPECT_NE(error_of("{% set s = 'ab' %}{% for i in range(64) %}{% set s = s + s %}{% endfor %}{{ s }}")
+                  .find("longer than the limit"),
+              std::string::npos);
+    EXPECT_NE(error_of("{% set xs = [1] %}{% for i in range(64) %}{% set xs = xs + xs %}{% endfor %}{{ xs|length }}")
+                  .find("longer than the limit"),
+              std::string::npos);
+    // Rendered output growing without any single large value.
+    EXPECT_NE(error_of("{% for i in range(200000) %}{{ 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }}{% endfor %}")
+                  .find("rendered text is longer than the limit"),
+              std::string::npos);
+    // An 8 MiB value printed in a loop: the loop's own text is bounded as it grows.
+    std::string big = "{% set s = 'abcdefgh' %}";
+    for (int i = 0; i < 20; ++i) big += "{% set s = s + s %}";
+    EXPECT_NE(error_of(big + "{% for i in range(100) %}{{ s }}{% endfor %}").find("rendered text is longer than the limit"),
+              std::string::npos);
+    // Ordinary loops are far inside the bounds.
+    EXPECT_EQ(render("{% for i in range(1000) %}{% endfor %}ok"), "ok");
+}
+
+}  // namespace
