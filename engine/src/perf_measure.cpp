@@ -75,12 +75,10 @@ double memory_read_bandwidth(thread_pool& pool, int64_t buffer_bytes, int32_t re
 }
 
 int64_t last_level_cache_bytes() {
+    // /sys/devices/system/cpu/cpu0/cache/index*/size ("32768K"): the caches this CPU's cores reach. glibc's
+    // sysconf can report the whole package's L3 instead (320 MiB for one 32 MiB CCD slice of an EPYC), so it
+    // is only the fallback.
     int64_t largest = 0;
-#if defined(_SC_LEVEL3_CACHE_SIZE)
-    largest = std::max<int64_t>(largest, sysconf(_SC_LEVEL3_CACHE_SIZE));
-    largest = std::max<int64_t>(largest, sysconf(_SC_LEVEL2_CACHE_SIZE));
-#endif
-    // /sys/devices/system/cpu/cpu0/cache/index*/size: "32768K" and the like.
     for (int index = 0; index < 8; ++index) {
         std::ifstream in(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/size", index));
         int64_t value = 0;
@@ -90,6 +88,9 @@ int64_t last_level_cache_bytes() {
         const int64_t scale = unit == "K" ? 1024 : unit == "M" ? 1024 * 1024 : unit == "G" ? int64_t(1) << 30 : 1;
         largest = std::max(largest, value * scale);
     }
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    if (largest == 0) largest = std::max<int64_t>({0, sysconf(_SC_LEVEL3_CACHE_SIZE), sysconf(_SC_LEVEL2_CACHE_SIZE)});
+#endif
     return largest;
 }
 

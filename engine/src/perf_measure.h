@@ -21,7 +21,7 @@ int64_t kv_cache_bytes(const model_config& c, int32_t context);
 // last-level cache (twice it or more), from the caches when it fits in them.
 double memory_read_bandwidth(thread_pool& pool, int64_t buffer_bytes, int32_t repetitions);
 
-// The size of the largest (last-level) CPU cache in bytes, from sysconf or /sys; 0 when unknown.
+// The size of the largest (last-level) CPU cache in bytes, from /sys (else sysconf); 0 when unknown.
 int64_t last_level_cache_bytes();
 
 // The process's peak resident set size so far, in bytes.
