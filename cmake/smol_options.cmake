@@ -17,8 +17,17 @@ endfunction()
 
 # Instruction-set flags for the SIMD kernel files only: the rest of the code stays baseline x86-64, and the
 # kernels are called only after run-time CPU detection (engine/src/cpu_features.h).
-function(smol_simd_sources)
-  if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
-    set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma")
+#   smol_simd_sources(avx2|avx512 FILES...): the flags of one kernel tier (common/cpu_features.h says what
+#   each tier needs at run time; keep the two in step).
+function(smol_simd_sources tier)
+  if(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    return()
   endif()
+  set(flags -mavx2 -mfma -mf16c)
+  if(tier STREQUAL "avx512")
+    list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq)
+  elseif(NOT tier STREQUAL "avx2")
+    message(FATAL_ERROR "smol_simd_sources: unknown tier ${tier}")
+  endif()
+  set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS "${flags}")
 endfunction()

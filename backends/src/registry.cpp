@@ -1,7 +1,7 @@
 #include "backends/src/registry.h"
 
 #include "common/error.h"
-#include "engine/src/cpu_features.h"
+#include "common/cpu_features.h"
 #include "engine/src/transformer.h"
 #include "firmware/src/firmware_backend.h"
 #include "firmware/src/iss_target.h"
@@ -13,7 +13,7 @@ namespace smol {
 namespace {
 
 std::unique_ptr<inference_backend> make_engine(const backend_model& model, const backend_options& options) {
-    if (options.portable_kernels) force_portable_kernels(true);  // process-wide, as the kernels choose per call
+    if (options.portable_kernels) set_simd(simd_level::portable);  // process-wide, as the kernels choose per call
     return std::make_unique<transformer>(model.weights, options.context, transformer::default_max_batch, options.threads);
 }
 
@@ -24,7 +24,7 @@ std::unique_ptr<inference_backend> make_iss(const backend_model& model, const ba
 }
 
 constexpr backend_entry entries[] = {
-    {"engine", "the C++ engine (AVX2 or portable kernels, chosen at run time)", make_engine},
+    {"engine", "the C++ engine (portable, AVX2 or AVX-512 kernels, chosen at run time)", make_engine},
     {"iss", "the firmware on the SMOL-32 instruction-set simulator (int8 weights)", make_iss},
 };
 

@@ -16,7 +16,7 @@
 #include "backends/src/registry.h"
 #include "backends/tests/metrics.h"
 #include "common/error.h"
-#include "engine/src/cpu_features.h"
+#include "common/cpu_features.h"
 #include "engine/src/make_model.h"
 #include "engine/tests/test_models.h"
 #include "firmware/src/firmware_backend.h"
@@ -209,7 +209,7 @@ public:
 
     void TestBody() override {
         if (b_.portable_kernels && (active_simd() == simd_level::portable || iss::q8_mac_best() == iss::q8_mac_portable))
-            GTEST_SKIP() << "the reference already runs the portable kernels (no AVX2, or SMOL_SIMD=portable)";
+            GTEST_SKIP() << "the reference already runs the portable kernels (no SIMD tier, or SMOL_SIMD=portable)";
         case_model m = c_.make(q_);
         const backend_model model = m.view();
         backend_options options;
@@ -221,11 +221,12 @@ public:
         const std::vector<int32_t> want_greedy = greedy(*reference, c_.prompt, c_.greedy_tokens);
         reference.reset();
 
+        const simd_level tier_before = active_simd();
         options.portable_kernels = b_.portable_kernels;
         auto under_test = make_backend(b_.backend, model, options);
         const std::vector<float> got = logits_in_calls(*under_test, c_.prompt, c_.splits);
         const std::vector<int32_t> got_greedy = greedy(*under_test, c_.prompt, c_.greedy_tokens);
-        force_portable_kernels(false);
+        set_simd(tier_before);
 
         const logit_difference d = compare_logits(want, got, vocab, b_.k);
         std::printf("%s vs %s: max|dlogit| %.3g, max|logit| %.3g, relative %.3g (tolerance %.3g); top-%zu differs at %d "

@@ -1,25 +1,30 @@
-// Google Benchmark suite of the engine kernels, one by one, on SmolLM2-135M shapes: INT8 and fp32
-// matrix-vector (decode) and matrix-matrix (prefill), attention, norms. Each runs on the AVX2 and the
-// portable path. Not a test: timings are never asserted. Run: build/engine/bench/engine_kernels_bench
+// Google Benchmark suite of the engine kernels, one by one, on SmolLM2-135M shapes: matrix-vector (decode)
+// and matrix-matrix (prefill) for every weight type, attention, norms. Matrix kernels and attention run on
+// every kernel tier the CPU has (names end in /portable, /avx2, /avx512; a missing tier reports an error).
+// Not a test: timings are never asserted. Run: build/engine/bench/engine_kernels_bench
+#include "common/cpu_features.h"
+#include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
-#include "engine/src/kernels_simd.h"
-#include "engine/src/cpu_features.h"
+#include "engine/src/quantize.h"
 #include "engine/src/sampler.h"
 #include "engine/src/thread_pool.h"
 
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace {
 
 using smol::matrix_view;
+using smol::simd_level;
 using smol::weight_dtype;
 
 struct weights {
     std::vector<int8_t> q8;
     std::vector<float> f32, scales;
+    std::vector<std::byte> blocks;
     matrix_view view;
 };
 
@@ -30,17 +35,26 @@ weights make_weights(int32_t rows, int32_t cols, weight_dtype dtype) {
     w.view.rows = rows;
     w.view.cols = cols;
     const size_t n = size_t(rows) * size_t(cols);
-    if (dtype == weight_dtype::q8) {
-        w.q8.resize(n);
-        for (int8_t& x : w.q8) x = static_cast<int8_t>(int(rng.next() % 255) - 127);
-        w.scales.assign(size_t(rows), 0.01f);
-        w.view.q8 = w.q8.data();
-        w.view.scales = w.scales.data();
-        w.view.scale_count = rows;
-    } else {
-        w.f32.resize(n);
-        for (float& x : w.f32) x = float(rng.uniform() - 0.5);
-        w.view.f32 = w.f32.data();
+    std::vector<float> values(n);
+    for (float& x : values) x = float(rng.uniform() - 0.5);
+    switch (dtype) {
+        case weight_dtype::f32: w.f32 = values; w.view.f32 = w.f32.data(); break;
+        case weight_dtype::q8:
+            w.q8.resize(n);
+            for (int8_t& x : w.q8) x = static_cast<int8_t>(int(rng.next() % 255) - 127);
+            w.scales.assign(size_t(rows), 0.01f);
+            w.view.q8 = w.q8.data();
+            w.view.scales = w.scales.data();
+            w.view.scale_count = rows;
+            break;
+        case weight_dtype::q8_0:
+        case weight_dtype::q4_0:
+            w.blocks.resize(size_t(rows) * size_t(w.view.row_bytes()));
+            if (dtype == weight_dtype::q8_0)
+                smol::q8_0_quantize(values, {reinterpret_cast<smol::block_q8_0*>(w.blocks.data()), n / 32});
+            else smol::q4_0_quantize(values, {reinterpret_cast<smol::block_q4_0*>(w.blocks.data()), n / 32});
+            w.view.blocks = w.blocks.data();
+            break;
     }
     return w;
 }
@@ -52,17 +66,21 @@ std::vector<float> activations(size_t n) {
     return v;
 }
 
-using matmul_fn = void (*)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t, float*);
+// The tier's table, or an error on the benchmark where the CPU lacks it.
+const smol::kernels::kernel_table* tier_or_skip(benchmark::State& state, simd_level level) {
+    const std::string reason = smol::simd_unavailable_reason(level);
+    if (reason.empty()) return &smol::kernels::kernels_for(level);
+    state.SkipWithError(reason.c_str());
+    return nullptr;
+}
 
 // args: rows, cols, tokens, threads. Rows are split between threads as the transformer splits them.
-template <weight_dtype dtype, matmul_fn fn>
+template <weight_dtype dtype, simd_level level>
 void bm_matmul(benchmark::State& state) {
     const auto rows = int32_t(state.range(0)), cols = int32_t(state.range(1)), tokens = int32_t(state.range(2));
     const auto threads = int32_t(state.range(3));
-    if (fn == smol::kernels::avx2::matmul_rows && !smol::cpu_has_avx2_fma()) {
-        state.SkipWithError("no AVX2/FMA");
-        return;
-    }
+    const auto* table = tier_or_skip(state, level);
+    if (!table) return;
     auto w = make_weights(rows, cols, dtype);
     auto in = activations(size_t(tokens) * cols);
     std::vector<float> out(size_t(tokens) * rows);
@@ -71,13 +89,14 @@ void bm_matmul(benchmark::State& state) {
     std::vector<float> scratch(size_t(threads) * scratch_floats);
     for (auto _ : state) {
         pool.parallel_for(rows, 8, [&](int64_t begin, int64_t end, int32_t thread) {
-            fn(out.data(), in.data(), tokens, w.view, int32_t(begin), int32_t(end), scratch.data() + size_t(thread) * scratch_floats);
+            table->matmul_rows(out.data(), in.data(), tokens, w.view, int32_t(begin), int32_t(end),
+                               scratch.data() + size_t(thread) * scratch_floats);
         });
         benchmark::DoNotOptimize(out.data());
     }
     const double macs = double(rows) * cols * tokens;
     state.counters["GMAC/s"] = benchmark::Counter(macs * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["weight GB/s"] = benchmark::Counter(double(rows) * cols * (dtype == weight_dtype::q8 ? 1 : 4) * 1e-9,
+    state.counters["weight GB/s"] = benchmark::Counter(double(rows) * double(w.view.row_bytes()) * 1e-9,
                                                        benchmark::Counter::kIsIterationInvariantRate);
     state.counters["tok/s"] = benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
 }
@@ -93,40 +112,40 @@ void matmul_shapes(benchmark::internal::Benchmark* b) {
         for (auto [rows, cols] : {std::pair{576, 576}, {1536, 576}, {576, 1536}})
             for (int tokens : {64, 128}) b->Args({rows, cols, tokens, threads});
 }
-constexpr auto avx2_mm = smol::kernels::avx2::matmul_rows;
-constexpr auto portable_mm = smol::kernels::portable::matmul_rows;
-BENCHMARK(bm_matmul<weight_dtype::q8, avx2_mm>)->Name("matvec_q8/avx2")->Apply(matvec_shapes)->UseRealTime();
-BENCHMARK(bm_matmul<weight_dtype::q8, portable_mm>)->Name("matvec_q8/portable")->Apply(matvec_shapes)->UseRealTime();
-BENCHMARK(bm_matmul<weight_dtype::f32, avx2_mm>)->Name("matvec_f32/avx2")->Apply(matvec_shapes)->UseRealTime();
-BENCHMARK(bm_matmul<weight_dtype::q8, avx2_mm>)->Name("matmul_q8/avx2")->Apply(matmul_shapes)->UseRealTime();
-BENCHMARK(bm_matmul<weight_dtype::q8, portable_mm>)->Name("matmul_q8/portable")->Apply(matmul_shapes)->UseRealTime();
-BENCHMARK(bm_matmul<weight_dtype::f32, avx2_mm>)->Name("matmul_f32/avx2")->Apply(matmul_shapes)->UseRealTime();
+
+#define SMOL_MATMUL_BENCH(dtype, tier)                                                                              \
+    BENCHMARK(bm_matmul<weight_dtype::dtype, simd_level::tier>)->Name("matvec_" #dtype "/" #tier)->Apply(matvec_shapes)->UseRealTime(); \
+    BENCHMARK(bm_matmul<weight_dtype::dtype, simd_level::tier>)->Name("matmul_" #dtype "/" #tier)->Apply(matmul_shapes)->UseRealTime()
+#define SMOL_MATMUL_BENCH_TIERS(dtype) \
+    SMOL_MATMUL_BENCH(dtype, portable); \
+    SMOL_MATMUL_BENCH(dtype, avx2);     \
+    SMOL_MATMUL_BENCH(dtype, avx512)
+SMOL_MATMUL_BENCH_TIERS(q8);
+SMOL_MATMUL_BENCH_TIERS(q8_0);
+SMOL_MATMUL_BENCH_TIERS(q4_0);
+SMOL_MATMUL_BENCH_TIERS(f32);
 
 // One head's attention at one position over `visible` cached positions (head_dim 64): scores, softmax,
 // weighted sum of values, as the transformer runs it.
-template <bool simd>
+template <simd_level level>
 void bm_attention_head(benchmark::State& state) {
     const auto visible = int32_t(state.range(0));
     constexpr int32_t head_dim = 64, kv_dim = 192;
-    if (simd && !smol::cpu_has_avx2_fma()) {
-        state.SkipWithError("no AVX2/FMA");
-        return;
-    }
+    const auto* table = tier_or_skip(state, level);
+    if (!table) return;
     auto keys = activations(size_t(visible) * kv_dim), values = activations(size_t(visible) * kv_dim);
     auto q = activations(head_dim);
     std::vector<float> scores(static_cast<size_t>(visible)), out(head_dim);
-    auto attention_scores = simd ? smol::kernels::avx2::attention_scores : smol::kernels::portable::attention_scores;
-    auto attention_values = simd ? smol::kernels::avx2::attention_values : smol::kernels::portable::attention_values;
     for (auto _ : state) {
-        attention_scores(scores.data(), q.data(), keys.data(), kv_dim, visible, head_dim, 0.125f);
-        smol::kernels::softmax(scores.data(), visible);
-        attention_values(out.data(), scores.data(), values.data(), kv_dim, visible, head_dim);
+        table->attention_scores(scores.data(), q.data(), keys.data(), kv_dim, visible, head_dim, 0.125f);
+        table->softmax(scores.data(), visible);
+        table->attention_values(out.data(), scores.data(), values.data(), kv_dim, visible, head_dim);
         benchmark::DoNotOptimize(out.data());
     }
     state.counters["positions/s"] = benchmark::Counter(visible, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(bm_attention_head<true>)->Name("attention_head/avx2")->Arg(128)->Arg(512)->Arg(2048);
-BENCHMARK(bm_attention_head<false>)->Name("attention_head/portable")->Arg(128)->Arg(512)->Arg(2048);
+BENCHMARK(bm_attention_head<simd_level::avx2>)->Name("attention_head/avx2")->Arg(128)->Arg(512)->Arg(2048);
+BENCHMARK(bm_attention_head<simd_level::portable>)->Name("attention_head/portable")->Arg(128)->Arg(512)->Arg(2048);
 
 void bm_rmsnorm(benchmark::State& state) {
     const auto n = int32_t(state.range(0));

@@ -1,7 +1,7 @@
 #include "engine/src/kernels.h"
 
-#include "engine/src/cpu_features.h"
-#include "engine/src/kernels_simd.h"
+#include "engine/src/kernel_table.h"
+#include "engine/src/quantize.h"
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +28,27 @@ float dot_q8(const int8_t* w, const float* x, int32_t n) {
 
 }  // namespace
 
+void dequantize_row(float* out, const matrix_view& w, int32_t row) {
+    const int64_t cols = w.cols;
+    switch (w.dtype) {
+        case weight_dtype::f32: std::copy_n(w.f32 + row * cols, cols, out); return;
+        case weight_dtype::q8: {
+            const float scale = w.scale(row);
+            for (int64_t j = 0; j < cols; ++j) out[j] = static_cast<float>(w.q8[row * cols + j]) * scale;
+            return;
+        }
+        case weight_dtype::q8_0:
+            q8_0_dequantize({reinterpret_cast<const block_q8_0*>(w.blocks + row * w.row_bytes()), size_t(cols / quant_block_size)},
+                            {out, size_t(cols)});
+            return;
+        case weight_dtype::q4_0:
+            q4_0_dequantize({reinterpret_cast<const block_q4_0*>(w.blocks + row * w.row_bytes()), size_t(cols / quant_block_size)},
+                            {out, size_t(cols)});
+            return;
+    }
+}
+
+// The portable tier (its functions reached only through its table).
 namespace portable {
 
 float dot_f32(const float* a, const float* b, int32_t n) {
@@ -39,20 +60,24 @@ float dot_f32(const float* a, const float* b, int32_t n) {
     return reduce_lanes(acc);
 }
 
+// f32 and q8 rows are read in place; a q8_0 / q4_0 row is dequantized (exactly) into the scratch first.
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch) {
-    (void)scratch;  // reads int8 rows in place
     const int64_t cols = w.cols;
     for (int32_t r = row_begin; r < row_end; ++r) {
-        if (w.dtype == weight_dtype::f32) {
-            const float* row = w.f32 + r * cols;
-            for (int32_t t = 0; t < n_tokens; ++t) out[t * int64_t{w.rows} + r] = dot_f32(row, in + t * cols, w.cols);
-        } else {
+        if (w.dtype == weight_dtype::q8) {
             const int8_t* row = w.q8 + r * cols;
             float scale = w.scale(r);
             for (int32_t t = 0; t < n_tokens; ++t)
                 out[t * int64_t{w.rows} + r] = dot_q8(row, in + t * cols, w.cols) * scale;
+            continue;
         }
+        const float* row = w.f32 + r * cols;
+        if (w.dtype != weight_dtype::f32) {
+            dequantize_row(scratch, w, r);
+            row = scratch;
+        }
+        for (int32_t t = 0; t < n_tokens; ++t) out[t * int64_t{w.rows} + r] = dot_f32(row, in + t * cols, w.cols);
     }
 }
 
@@ -88,33 +113,44 @@ void silu_mul(float* gate, const float* up, int32_t size) {
 
 }  // namespace portable
 
-// x86-64 builds carry both paths; elsewhere only the portable one exists.
+const kernel_table& portable_kernels() {
+    static constexpr kernel_table table{simd_level::portable, portable::matmul_rows, portable::dot_f32, portable::axpy,
+                                        portable::attention_scores, portable::attention_values, portable::softmax,
+                                        portable::silu_mul};
+    return table;
+}
+
+const kernel_table& kernels_for(simd_level level) {
 #if defined(__x86_64__)
-#define SMOL_DISPATCH(call) (active_simd() == simd_level::avx2 ? avx2::call : portable::call)
-#else
-#define SMOL_DISPATCH(call) (portable::call)
+    if (level == simd_level::avx512) return avx512_kernels();
+    if (level == simd_level::avx2) return avx2_kernels();
 #endif
+    (void)level;
+    return portable_kernels();
+}
+
+const kernel_table& active_kernels() { return kernels_for(active_simd()); }
 
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch) {
-    SMOL_DISPATCH(matmul_rows(out, in, n_tokens, w, row_begin, row_end, scratch));
+    active_kernels().matmul_rows(out, in, n_tokens, w, row_begin, row_end, scratch);
 }
 
-int64_t matmul_scratch_floats(int64_t cols) { return prefill_panel_rows * cols; }
+int64_t matmul_scratch_floats(int64_t cols) { return prefill_panel_rows_max * cols; }
 
-float dot_f32(const float* a, const float* b, int32_t n) { return SMOL_DISPATCH(dot_f32(a, b, n)); }
+float dot_f32(const float* a, const float* b, int32_t n) { return active_kernels().dot_f32(a, b, n); }
 
 void attention_scores(float* scores, const float* q, const float* keys, int64_t stride, int32_t count, int32_t head_dim, float scale) {
-    SMOL_DISPATCH(attention_scores(scores, q, keys, stride, count, head_dim, scale));
+    active_kernels().attention_scores(scores, q, keys, stride, count, head_dim, scale);
 }
 
 void attention_values(float* out, const float* weights, const float* values, int64_t stride, int32_t count, int32_t head_dim) {
-    SMOL_DISPATCH(attention_values(out, weights, values, stride, count, head_dim));
+    active_kernels().attention_values(out, weights, values, stride, count, head_dim);
 }
 
-void softmax(float* x, int32_t size) { SMOL_DISPATCH(softmax(x, size)); }
+void softmax(float* x, int32_t size) { active_kernels().softmax(x, size); }
 
-void silu_mul(float* gate, const float* up, int32_t size) { SMOL_DISPATCH(silu_mul(gate, up, size)); }
+void silu_mul(float* gate, const float* up, int32_t size) { active_kernels().silu_mul(gate, up, size); }
 
 void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps) {
     double sum_squares = 0.0;
@@ -136,14 +172,6 @@ void rope(float* x, int32_t n_heads, int32_t head_dim, const float* cos, const f
     }
 }
 
-void embedding_row(float* out, const matrix_view& embed, int32_t token) {
-    const int64_t offset = int64_t{token} * embed.cols;
-    if (embed.dtype == weight_dtype::f32) {
-        std::copy_n(embed.f32 + offset, embed.cols, out);
-        return;
-    }
-    float scale = embed.scale(token);
-    for (int32_t j = 0; j < embed.cols; ++j) out[j] = static_cast<float>(embed.q8[offset + j]) * scale;
-}
+void embedding_row(float* out, const matrix_view& embed, int32_t token) { dequantize_row(out, embed, token); }
 
 }  // namespace smol::kernels

@@ -1,8 +1,8 @@
 #pragma once
 // The numerical building blocks of the forward pass, on float32 activations. Their results follow HF
-// LlamaForCausalLM's float32 numerics (docs: ../shared/docs/smollm2.md), up to summation order.
-// matmul, dot_f32, attention_*, softmax and silu_mul run AVX2 kernels when active_simd() allows
-// (cpu_features.h), else portable ones (kernels_simd.h).
+// LlamaForCausalLM's float32 numerics (docs/smollm2.md), up to summation order.
+// matmul, dot_f32, attention_*, softmax and silu_mul run the active SIMD tier's kernels
+// (common/cpu_features.h, kernel_table.h).
 #include "model/src/model_weights.h"
 
 #include <cstdint>
@@ -31,6 +31,9 @@ void silu_mul(float* gate, const float* up, int32_t size);
 
 // Copies row `token` of an embedding matrix to `out`, dequantizing int8 rows.
 void embedding_row(float* out, const matrix_view& embed, int32_t token);
+// Row `row` of any matrix as float32: the weights the kernels multiply by (a q8 row times its scale; q8_0 and
+// q4_0 codes times their block's scale, which is exact).
+void dequantize_row(float* out, const matrix_view& w, int32_t row);
 
 float dot_f32(const float* a, const float* b, int32_t n);
 

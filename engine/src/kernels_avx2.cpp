@@ -1,20 +1,23 @@
-// AVX2 + FMA kernels, compiled with -mavx2 -mfma for this file only (cmake/smol_options.cmake) and called
-// only after run-time CPU detection. Weights stay int8 in memory and are widened to float32 in registers;
-// activations stay float32, so results match the portable kernels up to summation rounding.
-#include "engine/src/kernels_simd.h"
+// AVX2 + FMA + F16C kernels, compiled with those flags for this file only (cmake/smol_options.cmake) and
+// called only through the avx2 (or avx512) kernel table after run-time CPU detection. Weights stay
+// quantized in memory and are widened to float32 in registers; activations stay float32, so results match
+// the portable kernels up to summation rounding.
+#include "engine/src/kernel_table.h"
+#include "engine/src/quantize.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 #include <cstring>
+#include <type_traits>
 
-namespace smol::kernels::avx2 {
+namespace smol::kernels {
+
+namespace avx2 {
 
 namespace {
-
 // The R x T loops must unroll completely so that the accumulators live in registers (at -O2 GCC keeps
 // them in memory otherwise).
 #define SMOL_UNROLL _Pragma("GCC unroll 16")
@@ -32,11 +35,15 @@ float hsum(__m256 v) {
     return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs)));
 }
 
-// Rows of float32 weights (or of int8 weights widened into a float32 panel), `stride` floats apart.
+// A weight-row reader loads `step` consecutive weights of a row as step / 8 vectors of eight float32
+// (every tier sums the same dequantized values; only the order of the sums differs).
+
+// Rows of float32 weights (or of quantized weights widened into a float32 panel), `stride` floats apart.
 struct f32_rows {
+    static constexpr int step = 8;
     const float* base;
     int64_t stride;
-    __m256 load(int32_t r, int64_t k) const { return _mm256_loadu_ps(base + r * stride + k); }
+    void load(int32_t r, int64_t k, __m256* v) const { v[0] = _mm256_loadu_ps(base + r * stride + k); }
     __m256 load_tail(int32_t r, int64_t k, int64_t n) const {
         return _mm256_maskload_ps(base + r * stride + k, tail_mask(n));
     }
@@ -44,12 +51,13 @@ struct f32_rows {
 
 // Rows of int8 weights: sign-extended to int32, then converted to float32, eight at a time.
 struct q8_rows {
+    static constexpr int step = 8;
     const int8_t* base;
     int64_t stride;
     static __m256 widen(const void* p) {
         return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(static_cast<const __m128i*>(p))));
     }
-    __m256 load(int32_t r, int64_t k) const { return widen(base + r * stride + k); }
+    void load(int32_t r, int64_t k, __m256* v) const { v[0] = widen(base + r * stride + k); }
     __m256 load_tail(int32_t r, int64_t k, int64_t n) const {
         int8_t bytes[8] = {};
         std::memcpy(bytes, base + r * stride + k, size_t(n));
@@ -57,14 +65,59 @@ struct q8_rows {
     }
 };
 
+// A block's float16 scale, broadcast.
+__m256 block_scale(uint16_t d) { return _mm256_set1_ps(_cvtsh_ss(d)); }
+
+// Rows of q8_0 blocks (a whole block per step): code * scale, exact in float32.
+struct q8_0_rows {
+    static constexpr int step = quant_block_size;
+    const std::byte* base;
+    int64_t row_bytes;
+    void load(int32_t r, int64_t k, __m256* v) const {
+        const auto* b = reinterpret_cast<const block_q8_0*>(base + r * row_bytes) + k / quant_block_size;
+        const __m256 d = block_scale(b->d);
+        const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs));
+        const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs + 16));
+        v[0] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo)), d);
+        v[1] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8))), d);
+        v[2] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi)), d);
+        v[3] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8))), d);
+    }
+    __m256 load_tail(int32_t, int64_t, int64_t) const { return _mm256_setzero_ps(); }  // rows are whole blocks
+};
+
+// Rows of q4_0 blocks: byte j holds weight j (low nibble) and weight j + 16 (high nibble), each minus 8.
+struct q4_0_rows {
+    static constexpr int step = quant_block_size;
+    const std::byte* base;
+    int64_t row_bytes;
+    void load(int32_t r, int64_t k, __m256* v) const {
+        const auto* b = reinterpret_cast<const block_q4_0*>(base + r * row_bytes) + k / quant_block_size;
+        const __m256 d = block_scale(b->d);
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs));
+        const __m128i nibble = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
+        const __m128i lo = _mm_sub_epi8(_mm_and_si128(bytes, nibble), eight);
+        const __m128i hi = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), eight);
+        v[0] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo)), d);
+        v[1] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8))), d);
+        v[2] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi)), d);
+        v[3] = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8))), d);
+    }
+    __m256 load_tail(int32_t, int64_t, int64_t) const { return _mm256_setzero_ps(); }  // rows are whole blocks
+};
+
+// The scale applied to a finished dot product: q8's per-tensor or per-row scale (q8_0 and q4_0 weights
+// arrive scaled already).
+float row_scale(const matrix_view& m, int32_t row) { return m.dtype == weight_dtype::q8 ? m.scale(row) : 1.0f; }
+
 // out[t, r] for R rows from r0 and T tokens from t0: one accumulator per (row, token), k in ascending steps
-// of eight, so every (row, token) sums in the same order whatever R and T are (results do not depend on
-// how rows are split between threads or tokens between batches).
-// prefetch: when not null, the bytes (P cache lines per step of eight columns) a later block will read,
-// fetched into L2.
+// of eight, so every (row, token) sums in the same order whatever R and T are, and whatever the reader's
+// step (results do not depend on how rows are split between threads or tokens between batches).
+// prefetch: when not null, the bytes (P cache lines per step) a later block will read, fetched into L2.
 template <int R, int T, typename Rows, int P = 0>
 inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* in, int64_t cols, int32_t t0,
                   float* out, int32_t out_r0, const char* prefetch = nullptr) {
+    constexpr int V = Rows::step / 8;
     __m256 acc[R][T];
     SMOL_UNROLL
     for (int r = 0; r < R; ++r)
@@ -72,19 +125,24 @@ inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* 
         for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
     const float* x0 = in + t0 * cols;
     int64_t k = 0;
-    for (; k + 8 <= cols; k += 8) {
+    for (; k + Rows::step <= cols; k += Rows::step) {
         if (P > 0 && prefetch) {
             SMOL_UNROLL
-            for (int p = 0; p < P; ++p) _mm_prefetch(prefetch + (k / 8 * P + p) * 64, _MM_HINT_T1);
+            for (int p = 0; p < P; ++p) _mm_prefetch(prefetch + (k / Rows::step * P + p) * 64, _MM_HINT_T1);
         }
-        __m256 x[T];
+        __m256 x[T][V];
         SMOL_UNROLL
-        for (int t = 0; t < T; ++t) x[t] = _mm256_loadu_ps(x0 + t * cols + k);
+        for (int t = 0; t < T; ++t)
+            SMOL_UNROLL
+            for (int i = 0; i < V; ++i) x[t][i] = _mm256_loadu_ps(x0 + t * cols + k + 8 * i);
         SMOL_UNROLL
         for (int r = 0; r < R; ++r) {
-            __m256 wv = w.load(r0 + r, k);
+            __m256 wv[V];
+            w.load(r0 + r, k, wv);
             SMOL_UNROLL
-            for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, x[t], acc[r][t]);
+            for (int i = 0; i < V; ++i)
+                SMOL_UNROLL
+                for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv[i], x[t][i], acc[r][t]);
         }
     }
     if (k < cols) {
@@ -102,7 +160,7 @@ inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* 
     SMOL_UNROLL
     for (int r = 0; r < R; ++r) {
         const int32_t row = out_r0 + r;
-        const float scale = m.dtype == weight_dtype::f32 ? 1.0f : m.scale(row);
+        const float scale = row_scale(m, row);
         SMOL_UNROLL
         for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
     }
@@ -110,7 +168,8 @@ inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* 
 
 // Prefill block: 4 rows x 3 tokens = 12 accumulators, the best of 2x6, 3x4, 4x3, 5x2, 6x2 measured on
 // Zen 4 (16 ymm registers: 12 accumulators, 3 token vectors, 1 weight vector).
-constexpr int panel_rows = prefill_panel_rows, panel_tokens = 3;
+constexpr int panel_rows = 4, panel_tokens = 3;
+static_assert(panel_rows <= prefill_panel_rows_max);
 
 // All tokens [t_begin, t_end) against R rows: blocks of three tokens, then one at a time.
 template <int R, typename Rows>
@@ -121,60 +180,96 @@ void rows_by_tokens(const Rows& w, int32_t r0, const matrix_view& m, const float
     for (; t < t_end; ++t) block<R, 1>(w, r0, m, in, m.cols, t, out, out_r0);
 }
 
+// Calls fn(rows reader, first byte of the weights, cache lines per step of eight rows) for m's dtype.
+template <typename Fn>
+void with_rows(const matrix_view& m, Fn&& fn) {
+    const auto* bytes = [&]() -> const char* {
+        switch (m.dtype) {
+            case weight_dtype::f32: return reinterpret_cast<const char*>(m.f32);
+            case weight_dtype::q8: return reinterpret_cast<const char*>(m.q8);
+            default: return reinterpret_cast<const char*>(m.blocks);
+        }
+    }();
+    // A step over eight rows reads 64 bytes of int8 weights, 256 of float32, 272 of q8_0, 144 of q4_0.
+    switch (m.dtype) {
+        case weight_dtype::f32: fn.template operator()<4>(f32_rows{m.f32, m.cols}, bytes); return;
+        case weight_dtype::q8: fn.template operator()<1>(q8_rows{m.q8, m.cols}, bytes); return;
+        case weight_dtype::q8_0: fn.template operator()<5>(q8_0_rows{m.blocks, m.row_bytes()}, bytes); return;
+        case weight_dtype::q4_0: fn.template operator()<3>(q4_0_rows{m.blocks, m.row_bytes()}, bytes); return;
+    }
+}
+
 // Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once.
-// Rows are contiguous, so the block two ahead is the next 8 * cols weights: prefetching it (into L2; into L1
+// Rows are contiguous, so the block two ahead is the next eight rows: prefetching it (into L2; into L1
 // or further ahead measured slower) while this one computes keeps enough reads in flight to approach memory
 // bandwidth (the hardware prefetcher alone, with eight interleaved streams, reaches a fraction of it).
 constexpr int32_t prefetch_blocks_ahead = 2;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
-    auto run = [&]<int P>(const auto& w, const auto* base) {
+    with_rows(m, [&]<int P>(const auto& w, const char* base) {
+        using rows_type = std::decay_t<decltype(w)>;
+        const int64_t row_bytes = m.row_bytes();
         int32_t r = row_begin;
         for (; r + 8 <= row_end; r += 8) {
             const int32_t ahead = r + 8 * prefetch_blocks_ahead;
             // Up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
             // in the shared cache too, and this thread may well take the next rows itself.
-            const char* next = ahead + 8 <= m.rows ? reinterpret_cast<const char*>(base + int64_t(ahead) * m.cols) : nullptr;
-            block<8, 1, std::decay_t<decltype(w)>, P>(w, r, m, in, m.cols, 0, out, r, next);
+            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
+            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
             for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
         }
         for (; r < row_end; ++r)
             for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
-    };
-    // A step of eight columns over eight rows reads 64 bytes of int8 weights, 256 of float32.
-    if (m.dtype == weight_dtype::f32) run.template operator()<4>(f32_rows{m.f32, m.cols}, m.f32);
-    else run.template operator()<1>(q8_rows{m.q8, m.cols}, m.q8);
+    });
 }
 
-// float(q[i]) for i < n, eight at a time (the four rows of a panel are contiguous in the matrix).
-void widen_q8(float* out, const int8_t* q, int64_t n) {
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, q8_rows::widen(q + i));
-    for (; i < n; ++i) out[i] = static_cast<float>(q[i]);
+// Rows [r, r + n_rows) as float32 into the panel (q8 codes unscaled, q8_0 / q4_0 codes times their scale),
+// the values the decode readers produce.
+void widen_panel(float* panel, const matrix_view& m, int32_t r, int32_t n_rows) {
+    const int64_t cols = m.cols;
+    if (m.dtype == weight_dtype::q8) {  // the rows of a panel are contiguous in the matrix
+        const int8_t* q = m.q8 + r * cols;
+        const int64_t n = n_rows * cols;
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(panel + i, q8_rows::widen(q + i));
+        for (; i < n; ++i) panel[i] = static_cast<float>(q[i]);
+        return;
+    }
+    with_rows(m, [&]<int>(const auto& w, const char*) {
+        using rows_type = std::decay_t<decltype(w)>;
+        if constexpr (rows_type::step == quant_block_size)
+            for (int32_t i = 0; i < n_rows; ++i)
+                for (int64_t k = 0; k < cols; k += rows_type::step) {
+                    __m256 v[rows_type::step / 8];
+                    w.load(r + i, k, v);
+                    for (int j = 0; j < rows_type::step / 8; ++j) _mm256_storeu_ps(panel + i * cols + k + 8 * j, v[j]);
+                }
+    });
 }
 
 // Prefill: panels of four weight rows against blocks of three tokens (12 accumulators), tokens in chunks
-// small enough to stay in L2. int8 rows are widened once per chunk into a float32 panel, not once per token.
+// small enough to stay in L2. Quantized rows are widened once per chunk into a float32 panel, not once per
+// token.
 constexpr int32_t token_chunk = 128;
 
 void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
                   int32_t row_end, float* panel) {
     const int64_t cols = m.cols;
+    const bool widen = m.dtype != weight_dtype::f32;
     for (int32_t tc = 0; tc < n_tokens; tc += token_chunk) {
         const int32_t tc_end = std::min(n_tokens, tc + token_chunk);
-        int32_t r = row_begin;
-        for (; r + panel_rows <= row_end; r += panel_rows) {
-            if (m.dtype == weight_dtype::f32) {
-                rows_by_tokens<panel_rows>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
-                continue;
+        with_rows(m, [&]<int>(const auto& w, const char*) {
+            int32_t r = row_begin;
+            for (; r + panel_rows <= row_end; r += panel_rows) {
+                if (!widen) {
+                    rows_by_tokens<panel_rows>(w, r, m, in, tc, tc_end, out, r);
+                    continue;
+                }
+                widen_panel(panel, m, r, panel_rows);
+                rows_by_tokens<panel_rows>(f32_rows{panel, cols}, 0, m, in, tc, tc_end, out, r);
             }
-            widen_q8(panel, m.q8 + r * cols, panel_rows * cols);
-            rows_by_tokens<panel_rows>(f32_rows{panel, cols}, 0, m, in, tc, tc_end, out, r);
-        }
-        for (; r < row_end; ++r) {
-            if (m.dtype == weight_dtype::f32) rows_by_tokens<1>(f32_rows{m.f32, cols}, r, m, in, tc, tc_end, out, r);
-            else rows_by_tokens<1>(q8_rows{m.q8, cols}, r, m, in, tc, tc_end, out, r);
-        }
+            for (; r < row_end; ++r) rows_by_tokens<1>(w, r, m, in, tc, tc_end, out, r);
+        });
     }
 }
 
@@ -335,6 +430,15 @@ void silu_mul(float* gate, const float* up, int32_t size) {
     for (; i < size; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
-}  // namespace smol::kernels::avx2
+}  // namespace avx2
+
+const kernel_table& avx2_kernels() {
+    static constexpr kernel_table table{simd_level::avx2,        avx2::matmul_rows,      avx2::dot_f32,
+                                        avx2::axpy,              avx2::attention_scores, avx2::attention_values,
+                                        avx2::softmax,           avx2::silu_mul};
+    return table;
+}
+
+}  // namespace smol::kernels
 
 #endif  // __x86_64__

@@ -3,6 +3,11 @@
 #include "common/mapped_file.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fstream>
+#include <string>
 
 #include <algorithm>
 #include <chrono>
@@ -14,9 +19,7 @@ namespace smol {
 namespace {
 
 int64_t matrix_bytes(const matrix_view& m) {
-    const int64_t elements = int64_t(m.rows) * m.cols;
-    if (m.dtype == weight_dtype::f32) return elements * int64_t(sizeof(float));
-    return elements + int64_t(m.scale_count) * int64_t(sizeof(float));
+    return int64_t(m.rows) * m.row_bytes() + int64_t(m.scale_count) * int64_t(sizeof(float));
 }
 
 // Four independent sums so the loads, not one add chain, set the pace; the result is kept so the compiler
@@ -69,6 +72,26 @@ double memory_read_bandwidth(thread_pool& pool, int64_t buffer_bytes, int32_t re
         if (pass > 0) rates.push_back(double(buffer_bytes) / seconds);
     }
     return *std::max_element(rates.begin(), rates.end());
+}
+
+int64_t last_level_cache_bytes() {
+    // /sys/devices/system/cpu/cpu0/cache/index*/size ("32768K"): the caches this CPU's cores reach. glibc's
+    // sysconf can report the whole package's L3 instead (320 MiB for one 32 MiB CCD slice of an EPYC), so it
+    // is only the fallback.
+    int64_t largest = 0;
+    for (int index = 0; index < 8; ++index) {
+        std::ifstream in(fmt::format("/sys/devices/system/cpu/cpu0/cache/index{}/size", index));
+        int64_t value = 0;
+        std::string unit;
+        if (!(in >> value)) continue;
+        in >> unit;
+        const int64_t scale = unit == "K" ? 1024 : unit == "M" ? 1024 * 1024 : unit == "G" ? int64_t(1) << 30 : 1;
+        largest = std::max(largest, value * scale);
+    }
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    if (largest == 0) largest = std::max<int64_t>({0, sysconf(_SC_LEVEL3_CACHE_SIZE), sysconf(_SC_LEVEL2_CACHE_SIZE)});
+#endif
+    return largest;
 }
 
 int64_t peak_rss_bytes() {

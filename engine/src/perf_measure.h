@@ -15,10 +15,14 @@ int64_t decode_weight_bytes(const model_weights& w);
 // Bytes of the KV cache of a transformer holding `context` positions.
 int64_t kv_cache_bytes(const model_config& c, int32_t context);
 
-// Streaming read bandwidth in bytes/s of `buffer_bytes` (much larger than the caches), read by the threads
-// of `pool`: the best of `repetitions` passes after one warm-up pass (other processes only ever slow a pass
-// down, and the bound it gives must not be lower than what decode reaches).
+// Streaming read bandwidth in bytes/s of a `buffer_bytes` buffer read by the threads of `pool`: the best of
+// `repetitions` passes after one warm-up pass (other processes only ever slow a pass down, and the bound it
+// gives must not be lower than what decode reaches). From DRAM when the buffer is well beyond the
+// last-level cache (twice it or more), from the caches when it fits in them.
 double memory_read_bandwidth(thread_pool& pool, int64_t buffer_bytes, int32_t repetitions);
+
+// The size of the largest (last-level) CPU cache in bytes, from /sys (else sysconf); 0 when unknown.
+int64_t last_level_cache_bytes();
 
 // The process's peak resident set size so far, in bytes.
 int64_t peak_rss_bytes();

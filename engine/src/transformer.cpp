@@ -1,5 +1,6 @@
 #include "engine/src/transformer.h"
 
+#include "common/cpu_features.h"
 #include "common/error.h"
 #include "engine/src/kernels.h"
 
@@ -14,6 +15,7 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
     if (max_batch < 1) fail("batch size {} must be at least 1", max_batch);
+    active_simd();  // an invalid SMOL_SIMD fails here, not inside a kernel on a worker thread
     const size_t b = size_t(max_batch_);
     x_.resize(b * c.hidden_size);
     xb_.resize(b * c.hidden_size);

@@ -23,7 +23,7 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 namespace {
 
 TEST(decode, allocates_nothing_after_the_first_step) {
-    for (auto scheme : {smol::quant_scheme::f32, smol::quant_scheme::q8r}) {
+    for (auto scheme : {smol::quant_scheme::f32, smol::quant_scheme::q8r, smol::quant_scheme::q4_0}) {
         auto m = smol::testing::random_image_model(smol::testing::small_config(), scheme);
         for (int32_t threads : {1, 2}) {
             smol::transformer t(m.weights, 32, 16, threads);

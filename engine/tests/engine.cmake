@@ -1,10 +1,15 @@
-# Each engine test binary runs twice: on the kernels the CPU selects (AVX2 where it has it) and, with the
-# "portable." prefix, on the portable kernels (SMOL_SIMD=portable, engine/src/cpu_features.h).
+# Each engine test binary runs once per kernel tier (common/cpu_features.h), its CTest names prefixed
+# "portable.", "avx2." and "avx512." (SMOL_SIMD=<tier>). On a CPU without a tier its tests are skipped with
+# the reason (simd_tier_environment.cpp), which CTest reports as skipped.
+set(SMOL_SIMD_TIERS portable avx2 avx512)
 function(smol_engine_gtest name)
-  smol_add_gtest(${name} engine ${ARGN})
-  target_link_libraries(${name} PRIVATE smol_engine)
-  gtest_discover_tests(${name} TEST_PREFIX "portable." PROPERTIES LABELS engine ENVIRONMENT SMOL_SIMD=portable
-                       DISCOVERY_TIMEOUT 60)
+  add_executable(${name} ${ARGN} ${PROJECT_SOURCE_DIR}/engine/tests/simd_tier_environment.cpp)
+  target_link_libraries(${name} PRIVATE GTest::gtest_main smol_flags smol_engine)
+  foreach(tier ${SMOL_SIMD_TIERS})
+    gtest_discover_tests(${name} TEST_PREFIX "${tier}." PROPERTIES LABELS engine ENVIRONMENT SMOL_SIMD=${tier}
+                         SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]|this tier is not tested here"
+                         DISCOVERY_TIMEOUT 60)
+  endforeach()
 endfunction()
 
 smol_engine_gtest(engine_tests transformer_test.cpp sampler_test.cpp

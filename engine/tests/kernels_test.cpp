@@ -1,9 +1,15 @@
-// The AVX2 kernels against the portable ones on random data and awkward sizes (columns not a multiple of
-// eight, single rows, row ranges that do not start at zero). Skipped where the CPU has no AVX2.
-#include "engine/src/cpu_features.h"
+// The active tier's kernels (SMOL_SIMD, as the CTest names say: avx2.*, avx512.*) against the portable
+// ones on random data and awkward sizes (columns not a multiple of eight or sixteen, single rows, row ranges
+// that do not start at zero), for every weight type. In the portable.* run they have nothing to compare
+// against and say so by skipping.
+#include "common/cpu_features.h"
+#include "engine/src/half.h"
+#include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
-#include "engine/src/kernels_simd.h"
+#include "engine/src/quantize.h"
 #include "engine/src/sampler.h"
+
+#include "common/error.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,6 +27,7 @@ struct random_matrix {
     std::vector<float> f32;
     std::vector<int8_t> q8;
     std::vector<float> scales;
+    std::vector<std::byte> blocks;
     matrix_view view;
 };
 
@@ -35,6 +42,14 @@ random_matrix make_matrix(int32_t rows, int32_t cols, weight_dtype dtype, bool p
         m.f32.resize(n);
         for (float& x : m.f32) x = float(rng.uniform() - 0.5);
         m.view.f32 = m.f32.data();
+    } else if (dtype != weight_dtype::q8) {
+        std::vector<float> values(n);
+        for (float& x : values) x = float(rng.uniform() - 0.5);
+        m.blocks.resize(size_t(rows) * size_t(m.view.row_bytes()));
+        const size_t n_blocks = n / smol::quant_block_size;
+        if (dtype == weight_dtype::q8_0) smol::q8_0_quantize(values, {reinterpret_cast<smol::block_q8_0*>(m.blocks.data()), n_blocks});
+        else smol::q4_0_quantize(values, {reinterpret_cast<smol::block_q4_0*>(m.blocks.data()), n_blocks});
+        m.view.blocks = m.blocks.data();
     } else {
         m.q8.resize(n);
         for (int8_t& x : m.q8) x = static_cast<int8_t>(int(rng.uniform() * 255.0) - 127);
@@ -57,8 +72,11 @@ std::vector<float> random_vector(size_t n, uint64_t seed) {
 class simd_kernels : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!smol::cpu_has_avx2_fma()) GTEST_SKIP() << "no AVX2/FMA on this CPU";
+        if (smol::active_simd() == smol::simd_level::portable)
+            GTEST_SKIP() << "the portable tier is the baseline the other tiers are compared with";
     }
+    const smol::kernels::kernel_table& simd = smol::kernels::active_kernels();
+    const smol::kernels::kernel_table& portable = smol::kernels::portable_kernels();
     // The caller-owned panel space the int8 prefill kernel needs for `cols`-wide rows.
     float* scratch(int32_t cols) {
         scratch_.assign(size_t(smol::kernels::matmul_scratch_floats(cols)), 0.0f);
@@ -67,6 +85,15 @@ protected:
     std::vector<float> scratch_;
 };
 
+// Sum of |w| over a row: with activations in [-1, 1], it bounds the sum of absolute products.
+float row_magnitude(const matrix_view& w, int32_t r) {
+    std::vector<float> row(size_t(w.cols));
+    smol::kernels::dequantize_row(row.data(), w, r);
+    float sum = 0.0f;
+    for (float x : row) sum += std::fabs(x);
+    return sum;
+}
+
 // Sums of up to a few thousand products of magnitude <= 1: rounding differences stay far below 1e-5
 // relative to the sum of absolute products.
 void expect_close(float simd, float portable, float magnitude, const std::string& where) {
@@ -74,29 +101,31 @@ void expect_close(float simd, float portable, float magnitude, const std::string
 }
 
 TEST_F(simd_kernels, matmul_matches_portable_on_awkward_shapes) {
-    const int32_t shapes[][2] = {{1, 1}, {1, 7}, {3, 8}, {9, 9}, {17, 31}, {8, 64}, {13, 100}, {33, 576}, {5, 1537}};
+    const int32_t shapes[][2] = {{1, 1}, {1, 7}, {3, 8}, {9, 9}, {17, 31}, {8, 64}, {13, 100}, {33, 576}, {5, 1537},
+                                 {19, 32}, {27, 160}};
     for (auto [rows, cols] : shapes) {
-        for (weight_dtype dtype : {weight_dtype::f32, weight_dtype::q8}) {
+        for (weight_dtype dtype : {weight_dtype::f32, weight_dtype::q8, weight_dtype::q8_0, weight_dtype::q4_0}) {
+            const bool blocked = dtype == weight_dtype::q8_0 || dtype == weight_dtype::q4_0;
+            if (blocked && cols % smol::quant_block_size != 0) continue;  // block rows are whole blocks
             for (bool per_row : {false, true}) {
-                if (dtype == weight_dtype::f32 && per_row) continue;
+                if (dtype != weight_dtype::q8 && per_row) continue;
                 auto m = make_matrix(rows, cols, dtype, per_row, uint64_t(rows * 1000 + cols));
                 for (int32_t n_tokens : {1, 2, 3, 4, 7, 70}) {
                     auto in = random_vector(size_t(n_tokens) * cols, 99);
                     // Row ranges not starting at zero, as a thread's share of the rows.
                     for (auto [begin, end] : {std::pair{0, rows}, std::pair{rows / 3, rows}, std::pair{0, (rows + 1) / 2}}) {
-                        std::vector<float> simd(size_t(n_tokens) * rows, -7.0f), portable(simd);
-                        smol::kernels::avx2::matmul_rows(simd.data(), in.data(), n_tokens, m.view, begin, end, scratch(cols));
-                        smol::kernels::portable::matmul_rows(portable.data(), in.data(), n_tokens, m.view, begin, end, nullptr);
+                        std::vector<float> simd_out(size_t(n_tokens) * rows, -7.0f), portable_out(simd_out);
+                        simd.matmul_rows(simd_out.data(), in.data(), n_tokens, m.view, begin, end, scratch(cols));
+                        portable.matmul_rows(portable_out.data(), in.data(), n_tokens, m.view, begin, end, scratch(cols));
                         for (int32_t t = 0; t < n_tokens; ++t)
                             for (int32_t r = 0; r < rows; ++r) {
                                 const size_t i = size_t(t) * rows + r;
                                 if (r < begin || r >= end) {
-                                    ASSERT_EQ(simd[i], -7.0f) << "wrote outside its rows";
+                                    ASSERT_EQ(simd_out[i], -7.0f) << "wrote outside its rows";
                                     continue;
                                 }
-                                const float scale = dtype == weight_dtype::f32 ? 1.0f : m.view.scale(r);
-                                expect_close(simd[i], portable[i], float(cols) * scale * (dtype == weight_dtype::f32 ? 0.5f : 127.0f),
-                                             fmt::format("{}x{} tokens {} r {} t {}", rows, cols, n_tokens, r, t));
+                                expect_close(simd_out[i], portable_out[i], row_magnitude(m.view, r),
+                                             fmt::format("{}x{} dtype {} tokens {} r {} t {}", rows, cols, int(dtype), n_tokens, r, t));
                             }
                     }
                 }
@@ -108,27 +137,31 @@ TEST_F(simd_kernels, matmul_matches_portable_on_awkward_shapes) {
 // Each (row, token) is summed the same way by every block shape: a token's result does not depend on the
 // batch it came in, nor on the rows computed with it.
 TEST_F(simd_kernels, matmul_results_do_not_depend_on_batch_or_row_split) {
-    auto m = make_matrix(37, 77, weight_dtype::q8, true, 5);
-    const int32_t n_tokens = 11;
-    auto in = random_vector(size_t(n_tokens) * 77, 6);
-    std::vector<float> batch(size_t(n_tokens) * 37);
-    smol::kernels::avx2::matmul_rows(batch.data(), in.data(), n_tokens, m.view, 0, 37, scratch(77));
-    for (int32_t t = 0; t < n_tokens; ++t) {
-        std::vector<float> one(37);
-        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 0, 13, scratch(77));
-        smol::kernels::avx2::matmul_rows(one.data(), in.data() + size_t(t) * 77, 1, m.view, 13, 37, scratch(77));
-        for (int32_t r = 0; r < 37; ++r) ASSERT_EQ(one[size_t(r)], batch[size_t(t) * 37 + r]) << "t " << t << " r " << r;
+    for (auto [dtype, cols] : {std::pair{weight_dtype::q8, 77}, {weight_dtype::f32, 77}, {weight_dtype::q8_0, 96},
+                               {weight_dtype::q4_0, 96}}) {
+        auto m = make_matrix(37, cols, dtype, true, 5);
+        const int32_t n_tokens = 11;
+        auto in = random_vector(size_t(n_tokens) * cols, 6);
+        std::vector<float> batch(size_t(n_tokens) * 37);
+        simd.matmul_rows(batch.data(), in.data(), n_tokens, m.view, 0, 37, scratch(cols));
+        for (int32_t t = 0; t < n_tokens; ++t) {
+            std::vector<float> one(37);
+            simd.matmul_rows(one.data(), in.data() + size_t(t) * cols, 1, m.view, 0, 13, scratch(cols));
+            simd.matmul_rows(one.data(), in.data() + size_t(t) * cols, 1, m.view, 13, 37, scratch(cols));
+            for (int32_t r = 0; r < 37; ++r)
+                ASSERT_EQ(one[size_t(r)], batch[size_t(t) * 37 + r]) << "dtype " << int(dtype) << " t " << t << " r " << r;
+        }
     }
 }
 
 TEST_F(simd_kernels, dot_and_axpy_match_portable) {
     for (int32_t n : {1, 5, 8, 9, 16, 63, 64, 65, 576}) {
         auto a = random_vector(size_t(n), 1), b = random_vector(size_t(n), 2);
-        expect_close(smol::kernels::avx2::dot_f32(a.data(), b.data(), n),
-                     smol::kernels::portable::dot_f32(a.data(), b.data(), n), float(n), fmt::format("dot n {}", n));
+        expect_close(simd.dot_f32(a.data(), b.data(), n),
+                     portable.dot_f32(a.data(), b.data(), n), float(n), fmt::format("dot n {}", n));
         auto y1 = random_vector(size_t(n), 3), y2 = y1;
-        smol::kernels::avx2::axpy(y1.data(), 0.37f, a.data(), n);
-        smol::kernels::portable::axpy(y2.data(), 0.37f, a.data(), n);
+        simd.axpy(y1.data(), 0.37f, a.data(), n);
+        portable.axpy(y2.data(), 0.37f, a.data(), n);
         for (int32_t i = 0; i < n; ++i) EXPECT_NEAR(y1[size_t(i)], y2[size_t(i)], 1e-6f) << "axpy n " << n << " i " << i;
     }
 }
@@ -138,19 +171,19 @@ TEST_F(simd_kernels, attention_kernels_match_portable) {
         const int64_t stride = 3 * head_dim + 5;  // a head inside a wider cache row
         for (int32_t count : {1, 7, 8, 9, 33, 130}) {
             auto q = random_vector(size_t(head_dim), 1), cache = random_vector(size_t(count) * size_t(stride), 2);
-            std::vector<float> simd(static_cast<size_t>(count)), portable(static_cast<size_t>(count));
-            smol::kernels::avx2::attention_scores(simd.data(), q.data(), cache.data(), stride, count, head_dim, 0.125f);
-            smol::kernels::portable::attention_scores(portable.data(), q.data(), cache.data(), stride, count, head_dim, 0.125f);
+            std::vector<float> simd_out(static_cast<size_t>(count)), portable_out(static_cast<size_t>(count));
+            simd.attention_scores(simd_out.data(), q.data(), cache.data(), stride, count, head_dim, 0.125f);
+            portable.attention_scores(portable_out.data(), q.data(), cache.data(), stride, count, head_dim, 0.125f);
             for (int32_t s = 0; s < count; ++s)
-                expect_close(simd[size_t(s)], portable[size_t(s)], float(head_dim), fmt::format("scores d {} count {} s {}", head_dim, count, s));
+                expect_close(simd_out[size_t(s)], portable_out[size_t(s)], float(head_dim), fmt::format("scores d {} count {} s {}", head_dim, count, s));
             // A position's score does not depend on how many positions are visible (decode vs prefill).
             std::vector<float> fewer(static_cast<size_t>(count));
-            smol::kernels::avx2::attention_scores(fewer.data(), q.data(), cache.data(), stride, count - count / 2, head_dim, 0.125f);
-            for (int32_t s = 0; s < count - count / 2; ++s) ASSERT_EQ(fewer[size_t(s)], simd[size_t(s)]);
+            simd.attention_scores(fewer.data(), q.data(), cache.data(), stride, count - count / 2, head_dim, 0.125f);
+            for (int32_t s = 0; s < count - count / 2; ++s) ASSERT_EQ(fewer[size_t(s)], simd_out[size_t(s)]);
             auto weights = random_vector(size_t(count), 3);
             std::vector<float> out_simd(size_t(head_dim), -1.0f), out_portable(size_t(head_dim), -2.0f);
-            smol::kernels::avx2::attention_values(out_simd.data(), weights.data(), cache.data(), stride, count, head_dim);
-            smol::kernels::portable::attention_values(out_portable.data(), weights.data(), cache.data(), stride, count, head_dim);
+            simd.attention_values(out_simd.data(), weights.data(), cache.data(), stride, count, head_dim);
+            portable.attention_values(out_portable.data(), weights.data(), cache.data(), stride, count, head_dim);
             for (int32_t i = 0; i < head_dim; ++i)
                 expect_close(out_simd[size_t(i)], out_portable[size_t(i)], float(count), fmt::format("values d {} count {} i {}", head_dim, count, i));
         }
@@ -162,24 +195,56 @@ TEST_F(simd_kernels, softmax_and_silu_match_portable) {
         auto x = random_vector(size_t(n), 4);
         for (float& v : x) v *= 30.0f;  // logits-like spread, some far below the max
         auto a = x, b = x;
-        smol::kernels::avx2::softmax(a.data(), n);
-        smol::kernels::portable::softmax(b.data(), n);
+        simd.softmax(a.data(), n);
+        portable.softmax(b.data(), n);
         for (int32_t i = 0; i < n; ++i) EXPECT_NEAR(a[size_t(i)], b[size_t(i)], 1e-6f * std::max(1.0f, b[size_t(i)])) << "softmax n " << n;
         auto up = random_vector(size_t(n), 5);
         auto g1 = x, g2 = x;
-        smol::kernels::avx2::silu_mul(g1.data(), up.data(), n);
-        smol::kernels::portable::silu_mul(g2.data(), up.data(), n);
+        simd.silu_mul(g1.data(), up.data(), n);
+        portable.silu_mul(g2.data(), up.data(), n);
         for (int32_t i = 0; i < n; ++i)
             EXPECT_NEAR(g1[size_t(i)], g2[size_t(i)], 1e-6f * std::max(1.0f, std::fabs(g2[size_t(i)]))) << "silu n " << n << " x " << x[size_t(i)];
     }
 }
 
-TEST(cpu_features, forcing_portable_switches_the_active_path) {
-    smol::force_portable_kernels(true);
-    EXPECT_EQ(smol::active_simd(), smol::simd_level::portable);
-    smol::force_portable_kernels(false);
-    EXPECT_EQ(smol::active_simd() == smol::simd_level::avx2,
-              smol::cpu_has_avx2_fma() && std::getenv("SMOL_SIMD") == nullptr);
+TEST(cpu_features, tiers_are_ordered_and_named) {
+    EXPECT_TRUE(smol::cpu_supports(smol::simd_level::portable));
+    // A tier implies the ones below it, and the best one is supported.
+    if (smol::cpu_supports(smol::simd_level::avx512)) {
+        EXPECT_TRUE(smol::cpu_supports(smol::simd_level::avx2));
+    }
+    EXPECT_TRUE(smol::cpu_supports(smol::best_simd()));
+    for (int i = 0; i < int(smol::simd_level::count); ++i) {
+        const auto level = static_cast<smol::simd_level>(i);
+        EXPECT_EQ(smol::parse_simd_level(smol::simd_level_name(level)), level);
+        if (smol::cpu_supports(level)) {
+            EXPECT_EQ(smol::kernels::kernels_for(level).level, level);
+        }
+    }
+    EXPECT_FALSE(smol::parse_simd_level("avx512vnni").has_value());
+}
+
+TEST(cpu_features, active_tier_is_the_one_smol_simd_names) {
+    const char* env = std::getenv("SMOL_SIMD");
+    const smol::simd_level want = env ? *smol::parse_simd_level(env) : smol::best_simd();
+    EXPECT_EQ(smol::active_simd(), want);
+    EXPECT_EQ(smol::kernels::active_kernels().level, want);
+}
+
+TEST(cpu_features, set_simd_switches_tiers_and_refuses_missing_ones) {
+    const smol::simd_level before = smol::active_simd();
+    smol::set_simd(smol::simd_level::portable);
+    EXPECT_EQ(smol::kernels::active_kernels().level, smol::simd_level::portable);
+    if (!smol::cpu_supports(smol::simd_level::avx512)) {
+        try {
+            smol::set_simd(smol::simd_level::avx512);
+            ADD_FAILURE() << "set_simd(avx512) accepted on a CPU without AVX-512";
+        } catch (const smol::error& e) {
+            EXPECT_NE(std::string(e.what()).find("lacks"), std::string::npos) << e.what();
+        }
+    }
+    smol::set_simd(before);
+    EXPECT_EQ(smol::active_simd(), before);
 }
 
 }  // namespace

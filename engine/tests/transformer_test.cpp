@@ -68,7 +68,8 @@ TEST_P(transformer_schemes, one_and_two_threads_give_the_same_logits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(all, transformer_schemes,
-                         ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r),
+                         ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0,
+                                           quant_scheme::q4_0),
                          [](const auto& param_info) { return std::string(smol::quant_scheme_name(param_info.param)); });
 
 std::string eval_error(smol::transformer& t, std::vector<int32_t> ids, int32_t pos) {

@@ -1,5 +1,6 @@
 #include "iss/src/q8_kernel.h"
 
+#include "common/cpu_features.h"
 #include "iss/src/fp32.h"
 
 #include <cmath>
@@ -18,14 +19,9 @@ void q8_mac_portable(float* acc, const int8_t* w, const uint8_t* a, uint64_t n) 
         if (std::isnan(acc[l])) acc[l] = fp::to_f(fp::canonical_nan);
 }
 
-bool cpu_has_avx2_fma() {
-#if defined(__x86_64__)
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-    return false;
-#endif
-}
+bool cpu_has_avx2_fma() { return cpu_supports(simd_level::avx2); }
 
-q8_mac_fn q8_mac_best() { return cpu_has_avx2_fma() ? q8_mac_avx2 : q8_mac_portable; }
+// The engine's tier choice (SMOL_SIMD, --simd) steers the ISS too: any tier above portable has AVX2.
+q8_mac_fn q8_mac_best() { return active_simd() == simd_level::portable ? q8_mac_portable : q8_mac_avx2; }
 
 }  // namespace smol::iss

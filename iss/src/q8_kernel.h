@@ -12,8 +12,8 @@ using q8_mac_fn = void (*)(float* acc, const int8_t* w, const uint8_t* a, uint64
 void q8_mac_portable(float* acc, const int8_t* w, const uint8_t* a, uint64_t n);
 void q8_mac_avx2(float* acc, const int8_t* w, const uint8_t* a, uint64_t n);  // needs avx2+fma
 
-bool cpu_has_avx2_fma();
-// The AVX2 kernel when the host has AVX2 and FMA, otherwise the portable one.
+bool cpu_has_avx2_fma();  // common/cpu_features.h's avx2 tier
+// The AVX2 kernel unless the active kernel tier (common/cpu_features.h: SMOL_SIMD, --simd) is portable.
 q8_mac_fn q8_mac_best();
 
 }  // namespace smol::iss

@@ -33,4 +33,26 @@ inline float f16_to_f32(uint16_t h) {
     return std::bit_cast<float>(bits);
 }
 
+// float32 -> float16, round to nearest even (as F16C's vcvtps2ph with rounding mode 0 and numpy's
+// astype(float16)): overflow gives infinity, tiny values subnormals or zero, NaN stays a quiet NaN.
+inline uint16_t f32_to_f16(float value) {
+    const uint32_t bits = std::bit_cast<uint32_t>(value);
+    const auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+    const uint32_t magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u | ((magnitude >> 13) & 0x3ffu));
+    if (magnitude >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds past 65504
+    if (magnitude < 0x38800000u) {  // below the smallest normal half (2^-14): a subnormal or zero
+        if (magnitude < 0x33000000u) return sign;  // below half the smallest subnormal: zero
+        const uint32_t exponent = magnitude >> 23;
+        const uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+        const uint32_t shift = 126u - exponent;  // 14..24: value = mantissa * 2^(exponent - 150)
+        uint32_t half = mantissa >> shift;
+        const uint32_t rest = mantissa & ((1u << shift) - 1u), halfway = 1u << (shift - 1u);
+        if (rest > halfway || (rest == halfway && (half & 1u))) ++half;
+        return static_cast<uint16_t>(sign | half);
+    }
+    uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1u);  // to nearest even at bit 13
+    return static_cast<uint16_t>(sign | ((rounded - 0x38000000u) >> 13));
+}
+
 }  // namespace smol

@@ -45,6 +45,16 @@ void tensor_shape(const model_config& c, tensor_kind kind, uint32_t& rows, uint3
     fail("internal error: tensor kind {}", static_cast<uint32_t>(kind));
 }
 
+uint64_t tensor_row_bytes(weight_dtype dtype, uint32_t cols) {
+    switch (dtype) {
+        case weight_dtype::f32: return uint64_t{cols} * 4;
+        case weight_dtype::q8: return cols;
+        case weight_dtype::q8_0: return uint64_t{cols} / quant_block_size * sizeof(block_q8_0);
+        case weight_dtype::q4_0: return uint64_t{cols} / quant_block_size * sizeof(block_q4_0);
+    }
+    fail("internal error: dtype {}", static_cast<uint32_t>(dtype));
+}
+
 // The (kind, layer) sequence of an image, without offsets.
 std::vector<tensor_entry> expected_tensors(const model_config& c, quant_scheme quant) {
     std::vector<tensor_entry> list;
@@ -53,10 +63,14 @@ std::vector<tensor_entry> expected_tensors(const model_config& c, quant_scheme q
         e.kind = kind;
         e.layer = layer;
         tensor_shape(c, kind, e.rows, e.cols);
-        bool quantized = quant != quant_scheme::f32 && !is_norm(kind);
-        e.dtype = quantized ? weight_dtype::q8 : weight_dtype::f32;
-        e.scale_count = !quantized ? 0 : quant == quant_scheme::q8 ? 1 : e.rows;
-        e.data_bytes = uint64_t{e.rows} * e.cols * (quantized ? 1 : 4);
+        e.dtype = tensor_dtype(quant, kind, e.cols);
+        switch (e.dtype) {
+            case weight_dtype::f32: e.scale_count = 0; break;
+            case weight_dtype::q8: e.scale_count = quant == quant_scheme::q8 ? 1 : e.rows; break;  // q8r or fallback
+            case weight_dtype::q8_0:
+            case weight_dtype::q4_0: e.scale_count = 0; break;  // the scales are inside the blocks
+        }
+        e.data_bytes = uint64_t{e.rows} * tensor_row_bytes(e.dtype, e.cols);
         list.push_back(e);
     };
     add(tensor_kind::embed, 0);
@@ -105,9 +119,16 @@ void write_header(const model_config& c, quant_scheme quant, const model_image_l
 }
 
 void store_tensor(const tensor_entry& e, std::span<const float> values, std::span<std::byte> out) {
-    if (e.dtype == weight_dtype::f32) {
-        std::memcpy(out.data() + e.data_offset, values.data(), e.data_bytes);
-        return;
+    std::byte* data = out.data() + e.data_offset;
+    switch (e.dtype) {
+        case weight_dtype::f32: std::memcpy(data, values.data(), e.data_bytes); return;
+        case weight_dtype::q8: break;
+        case weight_dtype::q8_0:
+            q8_0_quantize(values, {reinterpret_cast<block_q8_0*>(data), e.data_bytes / sizeof(block_q8_0)});
+            return;
+        case weight_dtype::q4_0:
+            q4_0_quantize(values, {reinterpret_cast<block_q4_0*>(data), e.data_bytes / sizeof(block_q4_0)});
+            return;
     }
     auto* q = reinterpret_cast<int8_t*>(out.data() + e.data_offset);
     auto* scales = reinterpret_cast<float*>(out.data() + e.scales_offset);
@@ -120,6 +141,15 @@ void store_tensor(const tensor_entry& e, std::span<const float> values, std::spa
 }
 
 }  // namespace
+
+weight_dtype tensor_dtype(quant_scheme quant, tensor_kind kind, uint32_t cols) {
+    if (quant == quant_scheme::f32 || is_norm(kind)) return weight_dtype::f32;
+    if (!is_block_scheme(quant)) return weight_dtype::q8;
+    // Blocks never straddle rows (nor does GGUF allow a partial one): rows of another length fall back to
+    // int8 with one scale per row, the q8r scheme.
+    if (cols % quant_block_size != 0) return weight_dtype::q8;
+    return quant == quant_scheme::q8_0 ? weight_dtype::q8_0 : weight_dtype::q4_0;
+}
 
 const char* tensor_kind_name(tensor_kind kind) {
     auto i = static_cast<size_t>(kind);

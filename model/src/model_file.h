@@ -60,6 +60,10 @@ struct tensor_entry {
     uint64_t scales_offset;
 };
 
+// How a tensor of `cols` columns is stored under a scheme (docs/model-format.md): norms are f32; under q8_0
+// and q4_0 a tensor whose rows are not a multiple of 32 long is int8 with a scale per row (as q8r).
+weight_dtype tensor_dtype(quant_scheme quant, tensor_kind kind, uint32_t cols);
+
 // The tensors a config implies, in image order, with offsets assigned.
 struct model_image_layout {
     std::vector<tensor_entry> tensors;

@@ -67,12 +67,15 @@ matrix_view make_matrix(const tensor_entry& e, std::span<const std::byte> b) {
     m.dtype = e.dtype;
     m.rows = static_cast<int32_t>(e.rows);
     m.cols = static_cast<int32_t>(e.cols);
-    if (e.dtype == weight_dtype::f32) {
-        m.f32 = reinterpret_cast<const float*>(b.data() + e.data_offset);
-    } else {
-        m.q8 = reinterpret_cast<const int8_t*>(b.data() + e.data_offset);
-        m.scales = reinterpret_cast<const float*>(b.data() + e.scales_offset);
-        m.scale_count = static_cast<int32_t>(e.scale_count);
+    switch (e.dtype) {
+        case weight_dtype::f32: m.f32 = reinterpret_cast<const float*>(b.data() + e.data_offset); break;
+        case weight_dtype::q8:
+            m.q8 = reinterpret_cast<const int8_t*>(b.data() + e.data_offset);
+            m.scales = reinterpret_cast<const float*>(b.data() + e.scales_offset);
+            m.scale_count = static_cast<int32_t>(e.scale_count);
+            break;
+        case weight_dtype::q8_0:
+        case weight_dtype::q4_0: m.blocks = b.data() + e.data_offset; break;
     }
     return m;
 }
@@ -116,7 +119,8 @@ model_weights view_model_image(std::span<const std::byte> b, const std::string& 
         fail("{}: model file version {} is not supported (this build reads version {})", source, version,
              model_file_version);
     uint32_t quant_value = load_field<uint32_t>(b, header_field::quant);
-    if (quant_value > static_cast<uint32_t>(quant_scheme::q8r)) fail("{}: header field quant is {}, expected 0, 1 or 2", source, quant_value);
+    if (quant_value >= quant_scheme_count)
+        fail("{}: header field quant is {}, expected 0..{}", source, quant_value, quant_scheme_count - 1);
     auto quant = static_cast<quant_scheme>(quant_value);
     uint64_t file_bytes = load_field<uint64_t>(b, header_field::file_bytes);
     if (file_bytes != b.size())

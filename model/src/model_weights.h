@@ -3,6 +3,7 @@
 // converted file, or the same layout built in memory from an HF checkpoint.
 #include "model/src/model_config.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -12,13 +13,22 @@ enum class quant_scheme : uint32_t {
     f32 = 0,  // float32 weights
     q8 = 1,   // int8, one symmetric scale per tensor (the original system's scheme)
     q8r = 2,  // int8, one symmetric scale per output row
+    q8_0 = 3, // blocks of 32 int8 weights + a float16 scale (llama.cpp Q8_0)
+    q4_0 = 4, // blocks of 32 4-bit weights + a float16 scale (llama.cpp Q4_0)
 };
+inline constexpr uint32_t quant_scheme_count = 5;
 const char* quant_scheme_name(quant_scheme scheme);
-quant_scheme parse_quant_scheme(const std::string& name);  // "f32" | "q8" | "q8r", else smol::error
+// "f32" | "q8" | "q8r" | "q8_0" | "q4_0", else smol::error
+quant_scheme parse_quant_scheme(const std::string& name);
+bool is_block_scheme(quant_scheme scheme);  // q8_0, q4_0
 
-enum class weight_dtype : uint32_t { f32 = 0, q8 = 1 };
+// q8: int8 with scales beside the data; q8_0 / q4_0: rows of 32-weight blocks with their scales inside
+// (block_q8_0 / block_q4_0, engine/src/quantize.h).
+enum class weight_dtype : uint32_t { f32 = 0, q8 = 1, q8_0 = 2, q4_0 = 3 };
+inline constexpr uint32_t weight_dtype_count = 4;
 
-// A [rows, cols] row-major matrix; a q8 row r is `q8 + r * cols` times `scale(r)`.
+// A [rows, cols] row-major matrix. A q8 row r is `q8 + r * cols` times `scale(r)`; a q8_0 / q4_0 row r is
+// the cols / 32 blocks from `blocks + r * row_bytes()`.
 struct matrix_view {
     weight_dtype dtype = weight_dtype::f32;
     int32_t rows = 0;
@@ -27,8 +37,10 @@ struct matrix_view {
     const int8_t* q8 = nullptr;     // (rows, cols) when dtype == q8
     const float* scales = nullptr;  // (1) or (rows) when dtype == q8
     int32_t scale_count = 0;
+    const std::byte* blocks = nullptr;  // (rows, cols / 32) blocks when dtype == q8_0 or q4_0
 
     float scale(int32_t row) const { return scales[scale_count == 1 ? 0 : row]; }
+    int64_t row_bytes() const;  // bytes of one row of weights (not counting q8 scales)
 };
 
 struct layer_weights {

@@ -3,7 +3,8 @@
 One CTest test per checkpoint; the environment says which:
     SMOL_BIN              the smol binary
     SMOL_COMPARE_MODEL    an HF checkpoint directory (from `smol make-model` or write-fixture)
-    SMOL_COMPARE_QUANTS   comma-separated schemes (default f32,q8,q8r)
+    SMOL_COMPARE_QUANTS   comma-separated schemes (default f32,q8,q8r,q8_0,q4_0)
+    SMOL_SIMD             the engine's kernel tier; a tier this CPU lacks skips the test (with the reason)
     SMOL_COMPARE_REPORT   optional: a JSON file the measured figures are written to
 The weights `smol convert` stores (docs/model-format.md) must equal quant.py's codes and scales bit for bit.
 For each scheme, on a deterministic 32-token prompt:
@@ -31,7 +32,7 @@ NEW_TOKENS = 32
 RELATIVE_BOUND = 1e-4
 SMOL_BIN = os.environ.get("SMOL_BIN")
 MODEL_DIR = os.environ.get("SMOL_COMPARE_MODEL")
-QUANTS = [q for q in os.environ.get("SMOL_COMPARE_QUANTS", "f32,q8,q8r").split(",") if q]
+QUANTS = [q for q in os.environ.get("SMOL_COMPARE_QUANTS", "f32,q8,q8r,q8_0,q4_0").split(",") if q]
 REPORT = os.environ.get("SMOL_COMPARE_REPORT")
 
 
@@ -74,11 +75,23 @@ KIND_NAMES = {0: "model.embed_tokens.weight", 1: "input_layernorm", 2: "self_att
               3: "self_attn.k_proj", 4: "self_attn.v_proj", 5: "self_attn.o_proj",
               6: "post_attention_layernorm", 7: "mlp.gate_proj", 8: "mlp.up_proj", 9: "mlp.down_proj",
               10: "model.norm.weight", 11: "lm_head.weight"}
-QUANT_IDS = {"f32": 0, "q8": 1, "q8r": 2}
+QUANT_IDS = {"f32": 0, "q8": 1, "q8r": 2, "q8_0": 3, "q4_0": 4}
+BLOCK_BYTES = {2: 34, 3: 18}  # dtype: bytes of one 32-weight block (q8_0, q4_0)
+
+
+def read_blocks(data, offset, rows, cols, dtype):
+    """(codes, float16 scales) of a q8_0 (int8 codes) or q4_0 (packed nibble bytes) tensor."""
+    per_row = cols // 32
+    raw = np.frombuffer(data, np.uint8, count=rows * per_row * BLOCK_BYTES[dtype], offset=offset)
+    raw = raw.reshape(rows, per_row, BLOCK_BYTES[dtype])
+    scales = raw[..., :2].copy().view("<f2")[..., 0]
+    payload = raw[..., 2:]
+    return (payload.view(np.int8).reshape(rows, cols) if dtype == 2 else payload.copy()), scales
 
 
 def read_model_file(path):
-    """{hf name: (values float32 or int8 codes, scales or None)} from a smol32 model file."""
+    """{hf name: (values, scales or None)} from a smol32 model file: float32 values, int8 codes with float32
+    scales, q8_0 codes [rows, cols] or q4_0 packed bytes [rows, cols / 32, 16] with float16 scales."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:8] != b"SMOL32MF":
@@ -89,6 +102,9 @@ def read_model_file(path):
         kind, layer, dtype, rows, cols, nscales, off, nbytes, soff = struct.unpack_from("<6I3Q", data, 128 + 48 * k)
         name = KIND_NAMES[kind] if kind in (0, 10, 11) else f"model.layers.{layer}.{KIND_NAMES[kind]}.weight"
         shape = (rows, cols) if kind not in (1, 6, 10) else (cols,)
+        if dtype in BLOCK_BYTES:
+            tensors[name] = read_blocks(data, off, rows, cols, dtype)
+            continue
         values = np.frombuffer(data, dtype="<f4" if dtype == 0 else np.int8, count=rows * cols, offset=off)
         scales = np.frombuffer(data, "<f4", count=nscales, offset=soff) if nscales else None
         tensors[name] = (values.reshape(shape), scales)
@@ -104,6 +120,9 @@ def top2_margin(row):
 class EngineAgainstReference(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        version = subprocess.run([SMOL_BIN, "--version"], capture_output=True, text=True, check=False)
+        if "kernels none" in version.stdout:  # SMOL_SIMD names a tier this CPU lacks
+            raise unittest.SkipTest(version.stdout.strip())
         cls.checkpoint = load_checkpoint(MODEL_DIR)
         cls.ids = prompt_ids(cls.checkpoint.config.vocab_size, n=PROMPT_TOKENS, seed=1234)
         cls.name = os.path.basename(os.path.normpath(MODEL_DIR))
@@ -117,7 +136,7 @@ class EngineAgainstReference(unittest.TestCase):
                 f.write("\n")
 
     def test_converted_weights_are_bit_identical(self):
-        from smol_reference.quant import quantize_weight
+        from smol_reference.quant import block_quantize, pack_q4_0, quantize_weight, uses_blocks
         for quant in QUANTS:
             with self.subTest(quant=quant), tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, "model.smol")
@@ -130,8 +149,14 @@ class EngineAgainstReference(unittest.TestCase):
                     values, scales = stored[name]
                     if quant == "f32" or w.ndim == 1:
                         same = scales is None and np.array_equal(values.view(np.uint32), w.view(np.uint32))
-                    else:
-                        codes, ref_scales = quantize_weight(w, quant)
+                    elif uses_blocks(w, quant):
+                        codes, ref_scales = block_quantize(w, quant)
+                        if quant == "q4_0":
+                            codes = pack_q4_0(codes)
+                        same = (np.array_equal(values, codes)
+                                and np.array_equal(scales.view(np.uint16), ref_scales.view(np.uint16)))
+                    else:  # q8, q8r, and the q8r fallback of q8_0 / q4_0 for rows that are not whole blocks
+                        codes, ref_scales = quantize_weight(w, "q8" if quant == "q8" else "q8r")
                         same = (scales is not None and np.array_equal(values, codes)
                                 and np.array_equal(scales.view(np.uint32), np.atleast_1d(ref_scales).view(np.uint32)))
                     if not same:

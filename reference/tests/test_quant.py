@@ -4,7 +4,8 @@ import unittest
 import numpy as np
 import torch
 
-from smol_reference.quant import dequantize, effective_weight, q8_quantize, q8_scales, quantize_weight
+from smol_reference.quant import (block_dequantize, block_quantize, dequantize, effective_weight, pack_q4_0,
+                                  q8_quantize, q8_scales, quantize_weight, round_half_away, uses_blocks)
 
 
 def torch_quantize(w, per_row):
@@ -99,6 +100,69 @@ class Quantization(unittest.TestCase):
         q = q8_quantize(np.array([[1.0, -300.0]], np.float32), np.float32(1.0))
         np.testing.assert_array_equal(q, [[1, -127]])  # clamped
         self.assertEqual(q8_scales(np.ones((2, 0), np.float32), per_row=True).shape, (2,))
+
+
+class BlockQuantization(unittest.TestCase):
+    """q8_0 / q4_0: llama.cpp's block formulas (docs/model-format.md), the same cases as the engine's tests."""
+
+    def test_round_half_away_is_c_roundf(self):
+        v = np.array([0.5, 1.5, 2.5, -0.5, -2.5, 0.49999997, -0.49999997, 126.5, 3.0, -0.0], np.float32)
+        np.testing.assert_array_equal(round_half_away(v), [1, 2, 3, -1, -3, 0, 0, 127, 3, 0])
+
+    def test_q8_0_ties_round_away_from_zero(self):
+        w = np.zeros((1, 32), np.float32)
+        w[0, :7] = [127.0, 0.5, 1.5, 2.5, -0.5, -2.5, 126.5]
+        codes, scales = block_quantize(w, "q8_0")
+        self.assertEqual(scales.dtype, np.float16)
+        self.assertEqual(float(scales[0, 0]), 1.0)
+        np.testing.assert_array_equal(codes[0, :7], [127, 1, 2, 3, -1, -3, 127])
+
+    def test_q4_0_scale_from_first_signed_extreme_and_clamp(self):
+        w = np.zeros((1, 32), np.float32)
+        w[0, :8] = [-8.0, 7.5, 0.0, 0.49, 0.5, -0.5, 8.0, 3.2]
+        codes, scales = block_quantize(w, "q4_0")
+        self.assertEqual(float(scales[0, 0]), 1.0)
+        np.testing.assert_array_equal(codes[0, :8], [0, 15, 8, 8, 9, 8, 15, 11])
+        w[0, :2] = [8.0, -8.0]
+        w[0, 6] = 0.0
+        codes, scales = block_quantize(w, "q4_0")
+        self.assertEqual(float(scales[0, 0]), -1.0)
+        np.testing.assert_array_equal(codes[0, :2], [0, 15])
+
+    def test_q4_0_packing_low_then_high_nibbles(self):
+        codes = np.arange(32, dtype=np.uint8).reshape(1, 32) % 16
+        packed = pack_q4_0(codes)
+        self.assertEqual(packed.shape, (1, 1, 16))
+        self.assertEqual(int(packed[0, 0, 3]), 3 | (((19 % 16)) << 4))
+
+    def test_block_weights_are_code_times_float16_scale(self):
+        rng = np.random.default_rng(5)
+        w = (rng.standard_normal((7, 96)) * 0.05).astype(np.float32)
+        for scheme, steps in (("q8_0", 127.0), ("q4_0", 8.0)):
+            with self.subTest(scheme=scheme):
+                codes, scales = block_quantize(w, scheme)
+                deq = effective_weight(w, scheme)
+                np.testing.assert_array_equal(deq, block_dequantize(codes, scales, scheme))
+                amax = np.repeat(np.abs(w.reshape(7, 3, 32)).max(axis=2), 32, axis=1)
+                # half a step, plus a whole one for q4_0's clamped code 16, plus the float16 rounding of d
+                bound = amax / steps * (0.57 if scheme == "q8_0" else 1.01)
+                self.assertTrue(np.all(np.abs(deq - w) <= bound + 1e-7))
+
+    def test_rows_not_whole_blocks_fall_back_to_q8r(self):
+        rng = np.random.default_rng(6)
+        w = rng.standard_normal((5, 40)).astype(np.float32)
+        for scheme in ("q8_0", "q4_0"):
+            self.assertFalse(uses_blocks(w, scheme))
+            np.testing.assert_array_equal(effective_weight(w, scheme), effective_weight(w, "q8r"))
+        self.assertTrue(uses_blocks(w[:, :32], "q4_0"))
+        with self.assertRaises(ValueError):
+            block_quantize(w, "q8_0")
+
+    def test_zero_block(self):
+        codes, scales = block_quantize(np.zeros((2, 64), np.float32), "q4_0")
+        np.testing.assert_array_equal(codes, 8)
+        np.testing.assert_array_equal(scales, 0)
+        self.assertFalse(np.isnan(effective_weight(np.zeros((2, 64), np.float32), "q8_0")).any())
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 #include "backends/src/registry.h"
 #include "common/error.h"
-#include "engine/src/cpu_features.h"
+#include "common/cpu_features.h"
 #include "engine/src/thread_pool.h"
 
 #include <algorithm>
@@ -26,8 +26,8 @@ std::vector<int32_t> parse_id_list(const std::string& text, const char* flag) {
 
 void model_options::add_to(CLI::App& command) {
     command.add_option("-m,--model", path, "HF checkpoint directory or smol32 model file")->required();
-    command.add_option("--quant", quant, "weights: f32, q8 (per tensor) or q8r (per row)")
-        ->check(CLI::IsMember({"f32", "q8", "q8r"}));
+    command.add_option("--quant", quant, "weights: f32, q8 (per tensor), q8r (per row), q8_0 or q4_0 (32-weight blocks)")
+        ->check(CLI::IsMember({"f32", "q8", "q8r", "q8_0", "q4_0"}));
     add_integer_flag(command, "-c,--ctx-size", context_length, 1, INT32_MAX, "KV-cache positions (default: the model's maximum)");
 }
 
@@ -48,13 +48,26 @@ int32_t model_options::context_for(const model_config& config, int64_t needed) c
     return context;
 }
 
+void simd_options::add_to(CLI::App& command) {
+    command.add_option("--simd", tier, "kernel tier: portable, avx2 or avx512 (default: SMOL_SIMD, else the best the CPU has)")
+        ->check(CLI::IsMember({"portable", "avx2", "avx512"}));
+    command.add_flag("--no-simd", no_simd, "use the portable kernels (as --simd portable)");
+}
+
+void simd_options::apply() const {
+    if (no_simd && !tier.empty() && tier != "portable") fail("--no-simd contradicts --simd {}", tier);
+    if (no_simd) set_simd(simd_level::portable);
+    else if (!tier.empty()) set_simd(*parse_simd_level(tier));
+    active_simd();  // an invalid SMOL_SIMD is an error here, before any thread starts
+}
+
 void engine_options::add_to(CLI::App& command) {
     add_integer_flag(command, "-t,--threads", threads, 1, thread_pool::max_threads, "engine threads (default: every core)");
-    command.add_flag("--no-simd", no_simd, "use the portable kernels, not the AVX2 ones (as SMOL_SIMD=portable)");
+    simd.add_to(command);
 }
 
 int32_t engine_options::thread_count() const {
-    if (no_simd) force_portable_kernels(true);
+    simd.apply();
     return threads ? int32_t(*threads) : default_thread_count();
 }
 

@@ -32,13 +32,23 @@ struct model_options {
     int32_t context_for(const model_config& config, int64_t needed) const;
 };
 
-// How the C++ engine runs: threads and kernels.
-struct engine_options {
-    std::optional<int64_t> threads;  // none: every core
+// --simd portable|avx2|avx512 (and --no-simd, the same as --simd portable): the kernel tier for the rest of
+// the process, as SMOL_SIMD (common/cpu_features.h). Refused, naming what the CPU lacks, where it cannot run.
+struct simd_options {
+    std::string tier;
     bool no_simd = false;
 
     void add_to(CLI::App& command);
-    int32_t thread_count() const;  // validated (-t 1..256), after applying --no-simd
+    void apply() const;
+};
+
+// How the C++ engine runs: threads and kernels.
+struct engine_options {
+    std::optional<int64_t> threads;  // none: every core
+    simd_options simd;
+
+    void add_to(CLI::App& command);
+    int32_t thread_count() const;  // validated (-t 1..256), after applying --simd
 };
 
 // --backend engine|iss: where the forward pass runs (the C++ engine, or the firmware on the ISS,

@@ -3,7 +3,7 @@
 // Progress goes to stderr; --json prints one JSON document on stdout.
 #include "backends/src/registry.h"
 #include "common/error.h"
-#include "engine/src/cpu_features.h"
+#include "common/cpu_features.h"
 #include "engine/src/perf_measure.h"
 #include "engine/src/sampler.h"
 #include "tools/smol/cli_common.h"
@@ -80,8 +80,9 @@ void register_bench(CLI::App& app) {
         std::string threads, pp = "128,512";
         int32_t tg = 128;
         int32_t repetitions = 5;
-        int32_t bandwidth_mb = 512;
-        bool json = false, no_simd = false;
+        int32_t bandwidth_mb = -1;  // twice the last-level cache, at least 256 MiB
+        simd_options simd;
+        bool json = false;
     };
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("bench", "measure prompt processing and generation speed of the engine");
@@ -91,9 +92,9 @@ void register_bench(CLI::App& app) {
     add_integer_flag(*cmd, "--tg", opts->tg, 0, INT32_MAX, "tokens generated per generation run; 0 for none (default 128)");
     add_integer_flag(*cmd, "-r,--repetitions", opts->repetitions, 1, 1000000, "timed runs of each test, after one warm-up (default 5)");
     add_integer_flag(*cmd, "--bandwidth-mb", opts->bandwidth_mb, 0, 1 << 20,
-                     "buffer for the memory bandwidth test, MiB (0: skip; default 512)");
+                     "DRAM bandwidth buffer, MiB (default: twice the last-level cache, at least 256; 0: skip)");
     cmd->add_flag("--json", opts->json, "print the results as JSON on stdout");
-    cmd->add_flag("--no-simd", opts->no_simd, "use the portable kernels");
+    opts->simd.add_to(*cmd);
     cmd->callback([opts] {
         const options& o = *opts;
         std::vector<int32_t> thread_counts;
@@ -103,6 +104,7 @@ void register_bench(CLI::App& app) {
         std::vector<int32_t> pp_sizes;
         if (!o.pp.empty())
             pp_sizes = parse_int32_list(o.pp, "--pp", 1, INT32_MAX);
+        o.simd.apply();
 
         auto load_start = clock_type::now();
         loaded_model model = o.model.load();
@@ -116,13 +118,11 @@ void register_bench(CLI::App& app) {
         if (o.model.context_length == -1) context = static_cast<int32_t>(needed);
         smol::backend_options run_options;
         run_options.context = context;
-        run_options.portable_kernels = o.no_simd;
-        // make_backend applies --no-simd; the kernels named here are the ones the runs will use.
-        const char* kernels = simd_level_name(o.no_simd ? simd_level::portable : active_simd());
+        // o.simd.apply() above chose the tier; the kernels named here are the ones the runs will use.
+        const char* kernels = simd_level_name(active_simd());
         const int64_t weight_bytes = decode_weight_bytes(model.weights());
-        fmt::print(stderr, "{}: {} weights, {} kernels, loaded in {:.3f} s; {:.1f} MB read per decoded token\n",
-                   o.model.path, quant_scheme_name(model.weights().quant), kernels, load_seconds,
-                   double(weight_bytes) / 1e6);
+        fmt::print(stderr, "{}: {} weights, {} kernels (CPU: {}), loaded in {:.3f} s; {:.1f} MB read per decoded token\n",
+                   o.model.path, quant_scheme_name(model.weights().quant), kernels, cpu_feature_list(), load_seconds, double(weight_bytes) / 1e6);
 
         nlohmann::json runs = nlohmann::json::array();
         double first_eval_seconds = -1.0;  // the first run of all: reads the mmapped weights from the page cache or disk
@@ -154,18 +154,34 @@ void register_bench(CLI::App& app) {
         }
         // Before the bandwidth buffer exists, so that it counts the model runs only.
         const int64_t rss = peak_rss_bytes();
-        if (o.bandwidth_mb > 0) {
+        // DRAM: a buffer of twice the last-level cache or more, so that the cache holds at most half of it
+        // (a smaller one reads partly from the cache and overstates the bound). Cache-resident: a quarter
+        // of the last-level cache, read again and again.
+        const int64_t llc = last_level_cache_bytes();
+        const int64_t dram_buffer = o.bandwidth_mb >= 0 ? int64_t(o.bandwidth_mb) << 20
+                                                        : std::max<int64_t>(2 * llc, int64_t(256) << 20);
+        const int64_t cache_buffer = llc > 0 ? llc / 4 : int64_t(4) << 20;
+        if (dram_buffer > 0) {
+            if (dram_buffer < 2 * llc)
+                fmt::print(stderr, "  note: --bandwidth-mb {} is less than twice the {:.0f} MiB last-level cache: the DRAM "
+                           "figure is partly cache\n", o.bandwidth_mb, double(llc) / (1 << 20));
             for (nlohmann::json& run : runs) {
                 thread_pool pool(run["threads"].get<int32_t>());
-                const double bandwidth = memory_read_bandwidth(pool, int64_t(o.bandwidth_mb) << 20, 5);
+                const double bandwidth = memory_read_bandwidth(pool, dram_buffer, 5);
+                const double cache_bandwidth = memory_read_bandwidth(pool, cache_buffer, 20);
                 const double bound = bandwidth / double(weight_bytes);
                 run["bandwidth_gb_s"] = bandwidth / 1e9;
+                run["cache_bandwidth_gb_s"] = cache_bandwidth / 1e9;
                 run["decode_bound_tok_s"] = bound;
-                fmt::print(stderr, "  t={} memory read {:.1f} GB/s: decode bound {:.1f} tok/s", pool.size(), bandwidth / 1e9, bound);
+                run["cache_decode_bound_tok_s"] = cache_bandwidth / double(weight_bytes);
+                fmt::print(stderr, "  t={} memory read: DRAM {:.1f} GB/s ({:.0f} MiB), cache {:.1f} GB/s ({:.1f} MiB); decode bound "
+                           "{:.1f} tok/s from DRAM ({:.1f} if the weights were cache-resident)", pool.size(), bandwidth / 1e9,
+                           double(dram_buffer) / (1 << 20), cache_bandwidth / 1e9, double(cache_buffer) / (1 << 20), bound,
+                           cache_bandwidth / double(weight_bytes));
                 if (o.tg > 0) {
                     const double fraction = run[fmt::format("tg{}", o.tg)]["mean"].get<double>() / bound;
                     run["fraction_of_bound"] = fraction;
-                    fmt::print(stderr, ", {:.0f}% reached", 100.0 * fraction);
+                    fmt::print(stderr, ", {:.0f}% of the DRAM bound reached", 100.0 * fraction);
                 }
                 fmt::print(stderr, "\n");
             }
@@ -187,6 +203,10 @@ void register_bench(CLI::App& app) {
             {"context", context},
             {"repetitions", o.repetitions},
             {"cpu_threads", default_thread_count()},
+            {"cpu_features", cpu_feature_list()},
+            {"last_level_cache_bytes", llc},
+            {"bandwidth_buffer_bytes", dram_buffer},
+            {"cache_bandwidth_buffer_bytes", cache_buffer},
             {"load_seconds", load_seconds},
             {"first_eval_seconds", first_eval_seconds},
             {"model_bytes", image_bytes},

@@ -15,8 +15,8 @@ void register_convert(CLI::App& app) {
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("convert", "convert an HF checkpoint to a smol32 model file");
     cmd->add_option("-m,--model", opts->model, "HF checkpoint directory")->required();
-    cmd->add_option("--quant", opts->quant, "f32, q8 (per tensor) or q8r (per row)")
-        ->check(CLI::IsMember({"f32", "q8", "q8r"}));
+    cmd->add_option("--quant", opts->quant, "f32, q8 (per tensor), q8r (per row), q8_0 or q4_0 (32-weight blocks)")
+        ->check(CLI::IsMember({"f32", "q8", "q8r", "q8_0", "q4_0"}));
     cmd->add_option("-o,--out", opts->out, "output model file")->required();
     cmd->callback([opts] {
         if (!is_hf_checkpoint_dir(opts->model))

@@ -1,4 +1,4 @@
-// smol quant-report: how far each INT8 scheme's logits are from float32's on the same prompt.
+// smol quant-report: how far each quantized scheme's logits are from float32's on the same prompt.
 #include "common/error.h"
 #include "engine/src/sampler.h"
 #include "engine/src/transformer.h"
@@ -56,7 +56,7 @@ void register_quant_report(CLI::App& app) {
         bool json = false;
     };
     auto opts = std::make_shared<options>();
-    auto* cmd = app.add_subcommand("quant-report", "INT8 (q8, q8r) vs float32 logits on one prompt");
+    auto* cmd = app.add_subcommand("quant-report", "quantized (q8, q8r, q8_0, q4_0) vs float32 logits on one prompt");
     cmd->add_option("-m,--model", opts->model, "HF checkpoint directory")->required();
     cmd->add_option("--ids", opts->ids, "prompt token ids (default: --n-tokens random ids)");
     add_integer_flag(*cmd, "--n-tokens", opts->n_tokens, 1, INT32_MAX,
@@ -82,7 +82,7 @@ void register_quant_report(CLI::App& app) {
         const size_t vocab = reference.size() / ids.size();
         nlohmann::json report = {{"model", opts->model}, {"positions", ids.size()}};
         if (!opts->json) fmt::print("{:<6} {:>12} {:>12} {:>12} {:>10}\n", "scheme", "max|dlogit|", "mean|dlogit|", "max|logit|", "top-1");
-        for (quant_scheme scheme : {quant_scheme::q8, quant_scheme::q8r}) {
+        for (quant_scheme scheme : {quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0, quant_scheme::q4_0}) {
             quality q = compare(reference, all_logits(opts->model, scheme, ids), vocab);
             const char* name = quant_scheme_name(scheme);
             report[name] = {{"max_abs_diff", q.max_abs}, {"mean_abs_diff", q.mean_abs},

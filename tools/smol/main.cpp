@@ -1,4 +1,5 @@
 // smol: one command line for every layer of the chain.
+#include "common/cpu_features.h"
 #include "common/error.h"
 #include "common/input_file.h"
 #include "tools/smol/cli_output.h"
@@ -14,6 +15,17 @@ int main(int argc, char** argv) {
     CLI::App app{"smol32: SmolLM2 from PyTorch reference down to silicon"};
     app.name("smol");
     app.require_subcommand(1, 1);
+    // The kernel tier SMOL_SIMD / the CPU select, so a bug report says which kernels ran.
+    app.set_version_flag("--version", [] {
+        std::string tier;
+        try {
+            tier = smol::simd_level_name(smol::active_simd());
+        } catch (const smol::error& e) {
+            tier = fmt::format("none ({})", e.what());
+        }
+        return fmt::format("smol32 engine: kernels {} (best on this CPU: {}; CPU has: {})", tier,
+                           smol::simd_level_name(smol::best_simd()), smol::cpu_feature_list());
+    });
     smol::cli::register_make_model(app);
     smol::cli::register_convert(app);
     smol::cli::register_logits(app);

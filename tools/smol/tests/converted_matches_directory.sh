@@ -3,7 +3,7 @@
 set -eu
 smol=$1; model=$2; dir=$3
 rm -rf "$dir"; mkdir -p "$dir"
-for q in f32 q8 q8r; do
+for q in f32 q8 q8r q8_0 q4_0; do
   "$smol" convert -m "$model" --quant $q -o "$dir/m.$q.smol" 2>/dev/null
   "$smol" logits -m "$model" --quant $q --ids 1,5,9,200,7 -o "$dir/dir.$q.npy"
   "$smol" logits -m "$dir/m.$q.smol" --ids 1,5,9,200,7 -o "$dir/file.$q.npy"

@@ -1,0 +1,108 @@
+#include "common/cpu_features.h"
+
+#include "common/error.h"
+
+#include <array>
+#include <atomic>
+#include <cstdlib>
+
+namespace smol {
+
+namespace {
+
+constexpr std::array<const char*, static_cast<size_t>(simd_level::count)> names = {"portable", "avx2", "avx512"};
+
+bool has(const char* feature) {
+#if defined(__x86_64__) || defined(__i386__)
+    // __builtin_cpu_supports also checks that the OS saves the ymm/zmm state (XGETBV), not only CPUID.
+    if (std::string_view(feature) == "avx2") return __builtin_cpu_supports("avx2");
+    if (std::string_view(feature) == "fma") return __builtin_cpu_supports("fma");
+    if (std::string_view(feature) == "f16c") return __builtin_cpu_supports("f16c");
+    if (std::string_view(feature) == "avx512f") return __builtin_cpu_supports("avx512f");
+    if (std::string_view(feature) == "avx512bw") return __builtin_cpu_supports("avx512bw");
+    if (std::string_view(feature) == "avx512vl") return __builtin_cpu_supports("avx512vl");
+    if (std::string_view(feature) == "avx512dq") return __builtin_cpu_supports("avx512dq");
+    if (std::string_view(feature) == "avx512vnni") return __builtin_cpu_supports("avx512vnni");
+    if (std::string_view(feature) == "avx512bf16") return __builtin_cpu_supports("avx512bf16");
+#endif
+    (void)feature;
+    return false;
+}
+
+constexpr const char* avx2_features[] = {"avx2", "fma", "f16c"};
+constexpr const char* avx512_features[] = {"avx512f", "avx512bw", "avx512vl", "avx512dq"};
+
+// -1: nothing chosen yet (SMOL_SIMD or the CPU decide on first use).
+std::atomic<int> chosen{-1};
+
+simd_level checked(simd_level level, const char* origin) {
+    std::string reason = simd_unavailable_reason(level);
+    if (!reason.empty()) fail("{}{}: {} (it has: {})", origin, simd_level_name(level), reason, cpu_feature_list());
+    return level;
+}
+
+simd_level from_environment() {
+    const char* env = std::getenv("SMOL_SIMD");
+    if (!env || !*env) return best_simd();
+    std::optional<simd_level> level = parse_simd_level(env);
+    if (!level) fail("SMOL_SIMD={}: unknown kernel tier (expected portable, avx2 or avx512)", env);
+    return checked(*level, "SMOL_SIMD=");
+}
+
+}  // namespace
+
+const char* simd_level_name(simd_level level) {
+    const auto i = static_cast<size_t>(level);
+    return i < names.size() ? names[i] : "unknown";
+}
+
+std::optional<simd_level> parse_simd_level(std::string_view name) {
+    for (size_t i = 0; i < names.size(); ++i)
+        if (name == names[i]) return static_cast<simd_level>(i);
+    return std::nullopt;
+}
+
+std::string simd_unavailable_reason(simd_level level) {
+    auto all = [](const auto& features) {
+        for (const char* f : features)
+            if (!has(f)) return false;
+        return true;
+    };
+    switch (level) {
+        case simd_level::portable: return {};
+        case simd_level::avx2: return all(avx2_features) ? "" : "this CPU lacks AVX2/FMA/F16C";
+        case simd_level::avx512:
+            if (!all(avx2_features)) return "this CPU lacks AVX2/FMA/F16C";
+            return all(avx512_features) ? "" : "this CPU lacks AVX-512 F/BW/VL/DQ";
+        case simd_level::count: break;
+    }
+    return "not a kernel tier";
+}
+
+bool cpu_supports(simd_level level) { return simd_unavailable_reason(level).empty(); }
+
+simd_level best_simd() {
+    for (int i = static_cast<int>(simd_level::count) - 1; i > 0; --i)
+        if (cpu_supports(static_cast<simd_level>(i))) return static_cast<simd_level>(i);
+    return simd_level::portable;
+}
+
+std::string cpu_feature_list() {
+    std::string list;
+    for (const char* f : {"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vnni", "avx512bf16"})
+        if (has(f)) list += list.empty() ? f : std::string(" ") + f;
+    return list.empty() ? "no SIMD extension the kernels use" : list;
+}
+
+simd_level active_simd() {
+    int level = chosen.load(std::memory_order_acquire);
+    if (level < 0) {
+        level = static_cast<int>(from_environment());
+        chosen.store(level, std::memory_order_release);
+    }
+    return static_cast<simd_level>(level);
+}
+
+void set_simd(simd_level level) { chosen.store(static_cast<int>(checked(level, "--simd ")), std::memory_order_release); }
+
+}  // namespace smol

@@ -1,0 +1,39 @@
+#pragma once
+// One table of kernel functions per SIMD tier (common/cpu_features.h): `portable` (plain C++, any CPU),
+// `avx2` (AVX2 + FMA + F16C) and `avx512` (AVX-512 F/BW/VL/DQ; its matrix kernels are its own, the rest
+// are the avx2 ones). The kernels.h entry points call the active tier's table; the tests and benchmarks
+// take each table directly to compare the tiers. Internal to the engine.
+#include "common/cpu_features.h"
+#include "engine/src/model_weights.h"
+
+#include <cstdint>
+
+namespace smol::kernels {
+
+struct kernel_table {
+    simd_level level;
+    // See kernels.h. scratch: matmul_scratch_floats(w.cols) floats.
+    void (*matmul_rows)(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                        int32_t row_end, float* scratch);
+    float (*dot_f32)(const float* a, const float* b, int32_t n);
+    void (*axpy)(float* y, float a, const float* x, int32_t n);  // y += a * x
+    void (*attention_scores)(float* scores, const float* q, const float* keys, int64_t stride, int32_t count,
+                             int32_t head_dim, float scale);
+    void (*attention_values)(float* out, const float* weights, const float* values, int64_t stride, int32_t count,
+                             int32_t head_dim);
+    void (*softmax)(float* x, int32_t size);
+    void (*silu_mul)(float* gate, const float* up, int32_t size);
+};
+
+// Weight rows a tier's int8 / block prefill widens at a time into the caller's scratch (the widest tier's).
+inline constexpr int32_t prefill_panel_rows_max = 8;
+
+const kernel_table& portable_kernels();
+// Only for a tier the CPU supports (cpu_supports); on other architectures only portable exists.
+const kernel_table& avx2_kernels();
+const kernel_table& avx512_kernels();
+
+const kernel_table& kernels_for(simd_level level);
+const kernel_table& active_kernels();  // kernels_for(active_simd())
+
+}  // namespace smol::kernels

@@ -1,0 +1,272 @@
+// AVX-512 (F/BW/VL/DQ) matrix kernels, compiled with those flags for this file only
+// (cmake/smol_options.cmake) and reached only through the avx512 kernel table after run-time CPU
+// detection. The same scheme as the AVX2 kernels (kernels_avx2.cpp) on 16-lane registers: weights widened
+// to float32 in registers, float32 activations, one accumulator per (row, token) summed in ascending steps
+// of sixteen columns; masked loads take the tail of a row. 32 registers allow a 4 x 6 prefill tile.
+// Attention, softmax and SiLU are the AVX2 ones (they are a small part of the time).
+#include "engine/src/kernel_table.h"
+#include "engine/src/quantize.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+// GCC 12's AVX-512 headers start some intrinsics from _mm512_undefined_ps(), which -Wall then reports as
+// uninitialized in every caller (a known false positive of those headers).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace smol::kernels {
+
+namespace avx512 {
+
+namespace {
+
+#define SMOL_UNROLL _Pragma("GCC unroll 32")
+
+constexpr int lanes = 16;
+
+__mmask16 tail_mask(int64_t n) { return static_cast<__mmask16>((1u << n) - 1u); }
+
+// A fixed order: the two halves added, then the eight lanes pairwise.
+float hsum(__m512 v) {
+    const __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    const __m128 pairs = _mm_add_ps(s, _mm_shuffle_ps(s, s, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs)));
+}
+
+// Weight-row readers: `step` consecutive weights of a row as step / 16 vectors of float32.
+struct f32_rows {
+    static constexpr int step = lanes;
+    const float* base;
+    int64_t stride;
+    void load(int32_t r, int64_t k, __m512* v) const { v[0] = _mm512_loadu_ps(base + r * stride + k); }
+    __m512 load_tail(int32_t r, int64_t k, int64_t n) const {
+        return _mm512_maskz_loadu_ps(tail_mask(n), base + r * stride + k);
+    }
+};
+
+struct q8_rows {
+    static constexpr int step = lanes;
+    const int8_t* base;
+    int64_t stride;
+    static __m512 widen(__m128i bytes) { return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(bytes)); }
+    void load(int32_t r, int64_t k, __m512* v) const {
+        v[0] = widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + r * stride + k)));
+    }
+    __m512 load_tail(int32_t r, int64_t k, int64_t n) const {
+        return widen(_mm_maskz_loadu_epi8(tail_mask(n), base + r * stride + k));
+    }
+};
+
+__m512 block_scale(uint16_t d) { return _mm512_set1_ps(_cvtsh_ss(d)); }
+
+// q8_0: code * scale, exact in float32.
+struct q8_0_rows {
+    static constexpr int step = quant_block_size;
+    const std::byte* base;
+    int64_t row_bytes;
+    void load(int32_t r, int64_t k, __m512* v) const {
+        const auto* b = reinterpret_cast<const block_q8_0*>(base + r * row_bytes) + k / quant_block_size;
+        const __m512 d = block_scale(b->d);
+        v[0] = _mm512_mul_ps(q8_rows::widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs))), d);
+        v[1] = _mm512_mul_ps(q8_rows::widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs + 16))), d);
+    }
+    __m512 load_tail(int32_t, int64_t, int64_t) const { return _mm512_setzero_ps(); }  // rows are whole blocks
+};
+
+// q4_0: low nibbles are weights 0..15, high nibbles 16..31, each minus 8, times the scale.
+struct q4_0_rows {
+    static constexpr int step = quant_block_size;
+    const std::byte* base;
+    int64_t row_bytes;
+    void load(int32_t r, int64_t k, __m512* v) const {
+        const auto* b = reinterpret_cast<const block_q4_0*>(base + r * row_bytes) + k / quant_block_size;
+        const __m512 d = block_scale(b->d);
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs));
+        const __m128i nibble = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
+        v[0] = _mm512_mul_ps(q8_rows::widen(_mm_sub_epi8(_mm_and_si128(bytes, nibble), eight)), d);
+        v[1] = _mm512_mul_ps(q8_rows::widen(_mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), eight)), d);
+    }
+    __m512 load_tail(int32_t, int64_t, int64_t) const { return _mm512_setzero_ps(); }
+};
+
+float row_scale(const matrix_view& m, int32_t row) { return m.dtype == weight_dtype::q8 ? m.scale(row) : 1.0f; }
+
+// out[t, r] for R rows from r0 and T tokens from t0, as the AVX2 block (one accumulator per (row, token),
+// the same order whatever R, T and the reader's step); prefetch: P cache lines per step into L2.
+template <int R, int T, typename Rows, int P = 0>
+inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* in, int64_t cols, int32_t t0,
+                  float* out, int32_t out_r0, const char* prefetch = nullptr) {
+    constexpr int V = Rows::step / lanes;
+    __m512 acc[R][T];
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r)
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+    const float* x0 = in + t0 * cols;
+    int64_t k = 0;
+    for (; k + Rows::step <= cols; k += Rows::step) {
+        if (P > 0 && prefetch) {
+            SMOL_UNROLL
+            for (int p = 0; p < P; ++p) _mm_prefetch(prefetch + (k / Rows::step * P + p) * 64, _MM_HINT_T1);
+        }
+        __m512 x[T][V];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t)
+            SMOL_UNROLL
+            for (int i = 0; i < V; ++i) x[t][i] = _mm512_loadu_ps(x0 + t * cols + k + lanes * i);
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            __m512 wv[V];
+            w.load(r0 + r, k, wv);
+            SMOL_UNROLL
+            for (int i = 0; i < V; ++i)
+                SMOL_UNROLL
+                for (int t = 0; t < T; ++t) acc[r][t] = _mm512_fmadd_ps(wv[i], x[t][i], acc[r][t]);
+        }
+    }
+    if (k < cols) {
+        const int64_t n = cols - k;
+        __m512 x[T];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) x[t] = _mm512_maskz_loadu_ps(tail_mask(n), x0 + t * cols + k);
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            const __m512 wv = w.load_tail(r0 + r, k, n);
+            SMOL_UNROLL
+            for (int t = 0; t < T; ++t) acc[r][t] = _mm512_fmadd_ps(wv, x[t], acc[r][t]);
+        }
+    }
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r) {
+        const int32_t row = out_r0 + r;
+        const float scale = row_scale(m, row);
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
+    }
+}
+
+// Prefill tile: 4 rows x 6 tokens = 24 accumulators, 6 token vectors and 1 weight vector of 32 zmm.
+constexpr int panel_rows = 4, panel_tokens = 6;
+static_assert(panel_rows <= prefill_panel_rows_max);
+
+template <int R, typename Rows>
+void rows_by_tokens(const Rows& w, int32_t r0, const matrix_view& m, const float* in, int32_t t_begin,
+                    int32_t t_end, float* out, int32_t out_r0) {
+    int32_t t = t_begin;
+    for (; t + panel_tokens <= t_end; t += panel_tokens) block<R, panel_tokens>(w, r0, m, in, m.cols, t, out, out_r0);
+    for (; t + 2 <= t_end; t += 2) block<R, 2>(w, r0, m, in, m.cols, t, out, out_r0);
+    for (; t < t_end; ++t) block<R, 1>(w, r0, m, in, m.cols, t, out, out_r0);
+}
+
+// Calls fn.operator()<P>(rows reader, first weight byte): P cache lines per step of eight rows.
+template <typename Fn>
+void with_rows(const matrix_view& m, Fn&& fn) {
+    switch (m.dtype) {
+        case weight_dtype::f32: fn.template operator()<8>(f32_rows{m.f32, m.cols}, reinterpret_cast<const char*>(m.f32)); return;
+        case weight_dtype::q8: fn.template operator()<2>(q8_rows{m.q8, m.cols}, reinterpret_cast<const char*>(m.q8)); return;
+        case weight_dtype::q8_0:
+            fn.template operator()<5>(q8_0_rows{m.blocks, m.row_bytes()}, reinterpret_cast<const char*>(m.blocks));
+            return;
+        case weight_dtype::q4_0:
+            fn.template operator()<3>(q4_0_rows{m.blocks, m.row_bytes()}, reinterpret_cast<const char*>(m.blocks));
+            return;
+    }
+}
+
+// Decode: eight rows at a time from the weights, the block two ahead prefetched (kernels_avx2.cpp says why).
+constexpr int32_t prefetch_blocks_ahead = 2;
+
+void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
+    with_rows(m, [&]<int P>(const auto& w, const char* base) {
+        using rows_type = std::decay_t<decltype(w)>;
+        const int64_t row_bytes = m.row_bytes();
+        int32_t r = row_begin;
+        for (; r + 8 <= row_end; r += 8) {
+            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
+            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
+            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
+            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
+        }
+        for (; r < row_end; ++r)
+            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+    });
+}
+
+// Rows [r, r + n_rows) as float32 (q8 codes unscaled, q8_0 / q4_0 codes times their scale).
+void widen_panel(float* panel, const matrix_view& m, int32_t r, int32_t n_rows) {
+    const int64_t cols = m.cols;
+    if (m.dtype == weight_dtype::q8) {  // the rows of a panel are contiguous in the matrix
+        const int8_t* q = m.q8 + r * cols;
+        const int64_t n = n_rows * cols;
+        int64_t i = 0;
+        for (; i + lanes <= n; i += lanes)
+            _mm512_storeu_ps(panel + i, q8_rows::widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i))));
+        if (i < n) _mm512_mask_storeu_ps(panel + i, tail_mask(n - i), q8_rows::widen(_mm_maskz_loadu_epi8(tail_mask(n - i), q + i)));
+        return;
+    }
+    with_rows(m, [&]<int>(const auto& w, const char*) {
+        using rows_type = std::decay_t<decltype(w)>;
+        if constexpr (rows_type::step == quant_block_size)
+            for (int32_t i = 0; i < n_rows; ++i)
+                for (int64_t k = 0; k < cols; k += rows_type::step) {
+                    __m512 v[rows_type::step / lanes];
+                    w.load(r + i, k, v);
+                    for (int j = 0; j < rows_type::step / lanes; ++j) _mm512_storeu_ps(panel + i * cols + k + lanes * j, v[j]);
+                }
+    });
+}
+
+// Prefill: panels of four weight rows (quantized ones widened once per chunk of tokens) against tiles of
+// six tokens.
+constexpr int32_t token_chunk = 128;
+
+void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
+                  int32_t row_end, float* panel) {
+    const int64_t cols = m.cols;
+    for (int32_t tc = 0; tc < n_tokens; tc += token_chunk) {
+        const int32_t tc_end = std::min(n_tokens, tc + token_chunk);
+        with_rows(m, [&]<int>(const auto& w, const char*) {
+            int32_t r = row_begin;
+            for (; r + panel_rows <= row_end; r += panel_rows) {
+                if (m.dtype == weight_dtype::f32) {
+                    rows_by_tokens<panel_rows>(w, r, m, in, tc, tc_end, out, r);
+                    continue;
+                }
+                widen_panel(panel, m, r, panel_rows);
+                rows_by_tokens<panel_rows>(f32_rows{panel, cols}, 0, m, in, tc, tc_end, out, r);
+            }
+            for (; r < row_end; ++r) rows_by_tokens<1>(w, r, m, in, tc, tc_end, out, r);
+        });
+    }
+}
+
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
+                 float* scratch) {
+    if (n_tokens <= 2) matvec(out, in, n_tokens, w, row_begin, row_end);
+    else matmul_batch(out, in, n_tokens, w, row_begin, row_end, scratch);
+}
+
+kernel_table make_table() {
+    kernel_table table = avx2_kernels();
+    table.level = simd_level::avx512;
+    table.matmul_rows = matmul_rows;
+    return table;
+}
+
+}  // namespace
+
+}  // namespace avx512
+
+const kernel_table& avx512_kernels() {
+    static const kernel_table table = avx512::make_table();
+    return table;
+}
+
+}  // namespace smol::kernels
+
+#endif  // __x86_64__
