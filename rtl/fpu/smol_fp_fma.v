@@ -43,18 +43,27 @@ module smol_fp_fma (
   wire        neg  = subtract && sum[79];
   wire [78:0] mag  = neg ? (~sum[78:0] + 79'd1) : sum[78:0];
 
-  reg [6:0] lsh;  // leading zeros of mag
-  integer i;
+  // Leading-zero count and normalising shift in one: shift by 64, 32, ..., 1 wherever the top bits are
+  // still zero (a log-depth structure, and fast in simulation).
+  reg [6:0]  lsh;
+  reg [78:0] norm;
   always @* begin
+    norm = mag;
     lsh = 7'd0;
-    for (i = 0; i < 79; i = i + 1)
-      if (mag[i]) lsh = 7'd78 - i[6:0];
+    if (norm[78:15] == 64'd0) begin norm = norm << 64; lsh[6] = 1'b1; end
+    if (norm[78:47] == 32'd0) begin norm = norm << 32; lsh[5] = 1'b1; end
+    if (norm[78:63] == 16'd0) begin norm = norm << 16; lsh[4] = 1'b1; end
+    if (norm[78:71] == 8'd0)  begin norm = norm << 8;  lsh[3] = 1'b1; end
+    if (norm[78:75] == 4'd0)  begin norm = norm << 4;  lsh[2] = 1'b1; end
+    if (norm[78:77] == 2'd0)  begin norm = norm << 2;  lsh[1] = 1'b1; end
+    if (!norm[78])            begin norm = norm << 1;  lsh[0] = 1'b1; end
   end
-  wire [78:0]        norm = mag << lsh;
   wire signed [11:0] rexp = wbase + 12'sd201 - $signed({5'd0, lsh});
   wire [31:0]        rounded;
-  smol_fp_round #(.W(79)) u_round (.sign_i(sp ^ neg), .exp_i(rexp), .mant_i(norm), .sticky_i(1'b0),
-                                   .y_o(rounded));
+  // Only the top 27 bits can be kept or be the round bit (a tiny result only shifts further right), so
+  // the rest enters the rounding as one sticky bit.
+  smol_fp_round #(.W(27)) u_round (.sign_i(sp ^ neg), .exp_i(rexp), .mant_i(norm[78:52]),
+                                   .sticky_i(|norm[51:0]), .y_o(rounded));
 
   wire prod_nan  = (ia | ib) & (za | zb);
   wire prod_inf  = ia | ib;

@@ -14,17 +14,22 @@ module smol_fp_unpack (
   wire [22:0] f = x_i[22:0];
   wire [23:0] m = {e != 8'd0, f};
 
-  // Leading zeros of the 24-bit significand (only a subnormal has any; a zero gives 0 and stays 0).
-  reg [4:0] lz;
-  integer i;
+  // Leading zeros of the 24-bit significand (only a subnormal has any) and the normalising shift, by
+  // stages of 16, 8, 4, 2, 1. A zero stays 0 (its count is not used).
+  reg [4:0]  lz;
+  reg [23:0] n;
   always @* begin
+    n = m;
     lz = 5'd0;
-    for (i = 0; i < 24; i = i + 1)
-      if (m[i]) lz = 5'd23 - i[4:0];
+    if (n[23:8] == 16'd0) begin n = n << 16; lz[4] = 1'b1; end
+    if (n[23:16] == 8'd0) begin n = n << 8;  lz[3] = 1'b1; end
+    if (n[23:20] == 4'd0) begin n = n << 4;  lz[2] = 1'b1; end
+    if (n[23:22] == 2'd0) begin n = n << 2;  lz[1] = 1'b1; end
+    if (!n[23])           begin n = n << 1;  lz[0] = 1'b1; end
   end
 
   assign sign_o = x_i[31];
-  assign mant_o = m << lz;
+  assign mant_o = n;
   assign exp_o  = (e == 8'd0) ? (10'sd1 - $signed({5'd0, lz})) : $signed({2'd0, e});
   assign zero_o = (e == 8'd0) && (f == 23'd0);
   assign inf_o  = (e == 8'hff) && (f == 23'd0);
