@@ -20,6 +20,7 @@ public:
     uint32_t run(fpu_op op, uint32_t a, uint32_t b, uint32_t c);
 
 private:
+    uint32_t transc(uint8_t code, uint32_t a);  // code: smol_fp_transc's op_i
     struct models;
     std::unique_ptr<models> m_;
 };
