@@ -2,6 +2,7 @@
 // stream. Prints the first mismatches with their operands and exits 1 if there are any.
 //   fpu_check --op fma --random 10000000 --seed 1
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -19,12 +20,16 @@ using namespace smol::dv::fpu;
 struct tally {
     uint64_t checked = 0;
     uint64_t wrong = 0;
+    int min_cycles = 1 << 30;
+    int max_cycles = 0;
 };
 
 void check(fpu_dut& dut, fpu_op op, const fpu_operands& x, const char* source, tally& t) {
     uint32_t want = fpu_golden(op, x.a, x.b, x.c);
     uint32_t got = dut.run(op, x.a, x.b, x.c);
     ++t.checked;
+    t.min_cycles = std::min(t.min_cycles, dut.last_cycles());
+    t.max_cycles = std::max(t.max_cycles, dut.last_cycles());
     if (got == want) return;
     if (++t.wrong <= 10)
         std::printf("MISMATCH %s %s a=0x%08x b=0x%08x c=0x%08x rtl=0x%08x iss=0x%08x\n", fpu_info(op).name.data(),
@@ -71,6 +76,10 @@ int main(int argc, char** argv) {
                         static_cast<unsigned long long>(random.checked),
                         static_cast<unsigned long long>(random.wrong), static_cast<unsigned long long>(seed),
                         seconds);
+            if (fpu_info(op).multi_cycle)
+                std::printf("%-12s cycles from start to valid: %d..%d\n", fpu_info(op).name.data(),
+                            std::min(directed.min_cycles, random.min_cycles),
+                            std::max(directed.max_cycles, random.max_cycles));
             ok = ok && directed.wrong == 0 && random.wrong == 0;
         }
         return ok ? 0 : 1;

@@ -52,7 +52,7 @@ void reset(Model& model) {
 // The handshake of rtl-contract.md: start for one cycle while idle, busy until the result, valid for
 // exactly one cycle.
 template <typename Model>
-uint32_t handshake(Model& model, const char* unit) {
+uint32_t handshake(Model& model, const char* unit, int& cycles) {
     constexpr int max_cycles = 256;
     if (model.busy_o) throw std::runtime_error(std::string(unit) + ": busy_o high while idle");
     model.start_i = 1;
@@ -60,6 +60,7 @@ uint32_t handshake(Model& model, const char* unit) {
     model.start_i = 0;
     for (int cycle = 1; cycle <= max_cycles; ++cycle) {
         if (model.valid_o) {
+            cycles = cycle;
             uint32_t y = model.y_o;
             if (model.busy_o) throw std::runtime_error(std::string(unit) + ": busy_o high with valid_o");
             tick(model);
@@ -108,11 +109,12 @@ uint32_t unary(Model& model, uint32_t a) {
 uint32_t fpu_dut::transc(uint8_t code, uint32_t a) {
     m_->transc.op_i = code;
     m_->transc.a_i = a;
-    return handshake(m_->transc, "smol_fp_transc");
+    return handshake(m_->transc, "smol_fp_transc", last_cycles_);
 }
 
 uint32_t fpu_dut::run(fpu_op op, uint32_t a, uint32_t b, uint32_t c) {
     models& m = *m_;
+    last_cycles_ = 0;
     switch (op) {
         case fpu_op::add: return binary(m.add, a, b);
         case fpu_op::sub: return binary(m.add, a, b ^ 0x80000000u);  // how the core issues fsub
@@ -141,7 +143,7 @@ uint32_t fpu_dut::run(fpu_op op, uint32_t a, uint32_t b, uint32_t c) {
             m.divsqrt.sqrt_i = op == fpu_op::sqrt;
             m.divsqrt.a_i = a;
             m.divsqrt.b_i = b;
-            return handshake(m.divsqrt, "smol_fp_divsqrt");
+            return handshake(m.divsqrt, "smol_fp_divsqrt", last_cycles_);
         case fpu_op::exp: return transc(0, a);
         case fpu_op::silu: return transc(1, a);
         case fpu_op::rsqrt: return transc(2, a);

@@ -18,11 +18,14 @@ public:
     // Throws std::runtime_error when a multi-cycle unit breaks its handshake (no valid within the
     // cycle limit, valid longer than one cycle, busy low while working).
     uint32_t run(fpu_op op, uint32_t a, uint32_t b, uint32_t c);
+    // Clock cycles from start_i to valid_o of the last multi-cycle run (0 after a combinational one).
+    int last_cycles() const { return last_cycles_; }
 
 private:
     uint32_t transc(uint8_t code, uint32_t a);  // code: smol_fp_transc's op_i
     struct models;
     std::unique_ptr<models> m_;
+    int last_cycles_ = 0;
 };
 
 }  // namespace smol::dv::fpu
