@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -65,17 +66,19 @@ int main(int argc, char** argv) {
         bool ok = true;
         for (fpu_op op : ops) {
             auto start = std::chrono::steady_clock::now();
+            std::clock_t cpu_start = std::clock();
             tally directed, random;
             for (const fpu_operands& x : fpu_directed_cases(op)) check(dut, op, x, "directed", directed);
             fpu_random rng(seed * 0x100000001b3ull + static_cast<uint64_t>(op));
             for (uint64_t i = 0; i < random_count; ++i) check(dut, op, rng.next(op), "random", random);
             double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::printf("%-12s directed %8llu wrong %llu   random %10llu wrong %llu   (seed %llu, %.1f s)\n",
+            double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+            std::printf("%-12s directed %8llu wrong %llu   random %10llu wrong %llu   (seed %llu, %.1f s, %.1f s cpu)\n",
                         fpu_info(op).name.data(), static_cast<unsigned long long>(directed.checked),
                         static_cast<unsigned long long>(directed.wrong),
                         static_cast<unsigned long long>(random.checked),
                         static_cast<unsigned long long>(random.wrong), static_cast<unsigned long long>(seed),
-                        seconds);
+                        seconds, cpu_seconds);
             if (fpu_info(op).multi_cycle)
                 std::printf("%-12s cycles from start to valid: %d..%d\n", fpu_info(op).name.data(),
                             std::min(directed.min_cycles, random.min_cycles),

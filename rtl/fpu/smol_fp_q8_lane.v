@@ -1,6 +1,7 @@
-// One Q8 MAC lane: fma(fp32(signed int8 w), a, acc) with one rounding. fp32(w) is exact and has at most
-// 8 significant bits, so its significand's low 16 bits are constant zeros: synthesis keeps an 8 x 24
-// partial-product array of the fused datapath's multiplier.
+// One Q8 MAC lane: fma(fp32(signed int8 w), a, acc) with one rounding. fp32(w) is exact, so the lane is
+// the fused datapath fed with the converted weight. (Yosys does not see through the unpacker that the
+// weight's low 16 significand bits are zero, so the multiplier is still 24 x 24: narrowing it to 8 x 24
+// needs the FMA split into a multiplier and an align/add/round core; see docs/rtl-fpu.md.)
 module smol_fp_q8_lane (
   input  [7:0]  w_i,
   input  [31:0] a_i,
