@@ -1,0 +1,130 @@
+// SMOL-32 instruction decoder: the instruction's dense index from the generated mask/match table.
+// Every constant comes from isa/generated/smol32_isa.vh; this file only lists the table's names.
+`include "smol32_isa.vh"
+module smol_decoder (
+  input  wire [31:0]                   instr_i,
+  output reg  [`SMOL_OPCODE_BITS-1:0]  op_o,
+  output reg                           valid_o
+);
+  // Q8 `qn` is an enum of 3 values (16, 32, 64); its fourth code is reserved (docs/isa.md §2).
+  wire qn_reserved = &instr_i[`SMOL_FIELD_QN_HI:`SMOL_FIELD_QN_LO];
+
+  always @(*) begin
+    op_o    = {`SMOL_OPCODE_BITS{1'b0}};
+    valid_o = 1'b1;
+    if ((instr_i & `SMOL_OP_ADD_MASK) == `SMOL_OP_ADD_MATCH) op_o = `SMOL_OP_ADD_ID;
+    else if ((instr_i & `SMOL_OP_SUB_MASK) == `SMOL_OP_SUB_MATCH) op_o = `SMOL_OP_SUB_ID;
+    else if ((instr_i & `SMOL_OP_MUL_MASK) == `SMOL_OP_MUL_MATCH) op_o = `SMOL_OP_MUL_ID;
+    else if ((instr_i & `SMOL_OP_MULH_MASK) == `SMOL_OP_MULH_MATCH) op_o = `SMOL_OP_MULH_ID;
+    else if ((instr_i & `SMOL_OP_MULHU_MASK) == `SMOL_OP_MULHU_MATCH) op_o = `SMOL_OP_MULHU_ID;
+    else if ((instr_i & `SMOL_OP_DIV_MASK) == `SMOL_OP_DIV_MATCH) op_o = `SMOL_OP_DIV_ID;
+    else if ((instr_i & `SMOL_OP_DIVU_MASK) == `SMOL_OP_DIVU_MATCH) op_o = `SMOL_OP_DIVU_ID;
+    else if ((instr_i & `SMOL_OP_REM_MASK) == `SMOL_OP_REM_MATCH) op_o = `SMOL_OP_REM_ID;
+    else if ((instr_i & `SMOL_OP_REMU_MASK) == `SMOL_OP_REMU_MATCH) op_o = `SMOL_OP_REMU_ID;
+    else if ((instr_i & `SMOL_OP_AND_MASK) == `SMOL_OP_AND_MATCH) op_o = `SMOL_OP_AND_ID;
+    else if ((instr_i & `SMOL_OP_OR_MASK) == `SMOL_OP_OR_MATCH) op_o = `SMOL_OP_OR_ID;
+    else if ((instr_i & `SMOL_OP_XOR_MASK) == `SMOL_OP_XOR_MATCH) op_o = `SMOL_OP_XOR_ID;
+    else if ((instr_i & `SMOL_OP_SLL_MASK) == `SMOL_OP_SLL_MATCH) op_o = `SMOL_OP_SLL_ID;
+    else if ((instr_i & `SMOL_OP_SRL_MASK) == `SMOL_OP_SRL_MATCH) op_o = `SMOL_OP_SRL_ID;
+    else if ((instr_i & `SMOL_OP_SRA_MASK) == `SMOL_OP_SRA_MATCH) op_o = `SMOL_OP_SRA_ID;
+    else if ((instr_i & `SMOL_OP_SLT_MASK) == `SMOL_OP_SLT_MATCH) op_o = `SMOL_OP_SLT_ID;
+    else if ((instr_i & `SMOL_OP_SLTU_MASK) == `SMOL_OP_SLTU_MATCH) op_o = `SMOL_OP_SLTU_ID;
+    else if ((instr_i & `SMOL_OP_ADDI_MASK) == `SMOL_OP_ADDI_MATCH) op_o = `SMOL_OP_ADDI_ID;
+    else if ((instr_i & `SMOL_OP_ANDI_MASK) == `SMOL_OP_ANDI_MATCH) op_o = `SMOL_OP_ANDI_ID;
+    else if ((instr_i & `SMOL_OP_ORI_MASK) == `SMOL_OP_ORI_MATCH) op_o = `SMOL_OP_ORI_ID;
+    else if ((instr_i & `SMOL_OP_XORI_MASK) == `SMOL_OP_XORI_MATCH) op_o = `SMOL_OP_XORI_ID;
+    else if ((instr_i & `SMOL_OP_SLTI_MASK) == `SMOL_OP_SLTI_MATCH) op_o = `SMOL_OP_SLTI_ID;
+    else if ((instr_i & `SMOL_OP_SLTIU_MASK) == `SMOL_OP_SLTIU_MATCH) op_o = `SMOL_OP_SLTIU_ID;
+    else if ((instr_i & `SMOL_OP_LUI_MASK) == `SMOL_OP_LUI_MATCH) op_o = `SMOL_OP_LUI_ID;
+    else if ((instr_i & `SMOL_OP_AUIPC_MASK) == `SMOL_OP_AUIPC_MATCH) op_o = `SMOL_OP_AUIPC_ID;
+    else if ((instr_i & `SMOL_OP_SLLI_MASK) == `SMOL_OP_SLLI_MATCH) op_o = `SMOL_OP_SLLI_ID;
+    else if ((instr_i & `SMOL_OP_SRLI_MASK) == `SMOL_OP_SRLI_MATCH) op_o = `SMOL_OP_SRLI_ID;
+    else if ((instr_i & `SMOL_OP_SRAI_MASK) == `SMOL_OP_SRAI_MATCH) op_o = `SMOL_OP_SRAI_ID;
+    else if ((instr_i & `SMOL_OP_LW_MASK) == `SMOL_OP_LW_MATCH) op_o = `SMOL_OP_LW_ID;
+    else if ((instr_i & `SMOL_OP_LB_MASK) == `SMOL_OP_LB_MATCH) op_o = `SMOL_OP_LB_ID;
+    else if ((instr_i & `SMOL_OP_LBU_MASK) == `SMOL_OP_LBU_MATCH) op_o = `SMOL_OP_LBU_ID;
+    else if ((instr_i & `SMOL_OP_LF_MASK) == `SMOL_OP_LF_MATCH) op_o = `SMOL_OP_LF_ID;
+    else if ((instr_i & `SMOL_OP_SW_MASK) == `SMOL_OP_SW_MATCH) op_o = `SMOL_OP_SW_ID;
+    else if ((instr_i & `SMOL_OP_SB_MASK) == `SMOL_OP_SB_MATCH) op_o = `SMOL_OP_SB_ID;
+    else if ((instr_i & `SMOL_OP_SF_MASK) == `SMOL_OP_SF_MATCH) op_o = `SMOL_OP_SF_ID;
+    else if ((instr_i & `SMOL_OP_LV_MASK) == `SMOL_OP_LV_MATCH) op_o = `SMOL_OP_LV_ID;
+    else if ((instr_i & `SMOL_OP_SV_MASK) == `SMOL_OP_SV_MATCH) op_o = `SMOL_OP_SV_ID;
+    else if ((instr_i & `SMOL_OP_LVINC_MASK) == `SMOL_OP_LVINC_MATCH) op_o = `SMOL_OP_LVINC_ID;
+    else if ((instr_i & `SMOL_OP_SVINC_MASK) == `SMOL_OP_SVINC_MATCH) op_o = `SMOL_OP_SVINC_ID;
+    else if ((instr_i & `SMOL_OP_FLUI_MASK) == `SMOL_OP_FLUI_MATCH) op_o = `SMOL_OP_FLUI_ID;
+    else if ((instr_i & `SMOL_OP_BEQ_MASK) == `SMOL_OP_BEQ_MATCH) op_o = `SMOL_OP_BEQ_ID;
+    else if ((instr_i & `SMOL_OP_BNE_MASK) == `SMOL_OP_BNE_MATCH) op_o = `SMOL_OP_BNE_ID;
+    else if ((instr_i & `SMOL_OP_BLT_MASK) == `SMOL_OP_BLT_MATCH) op_o = `SMOL_OP_BLT_ID;
+    else if ((instr_i & `SMOL_OP_BGE_MASK) == `SMOL_OP_BGE_MATCH) op_o = `SMOL_OP_BGE_ID;
+    else if ((instr_i & `SMOL_OP_BLTU_MASK) == `SMOL_OP_BLTU_MATCH) op_o = `SMOL_OP_BLTU_ID;
+    else if ((instr_i & `SMOL_OP_BGEU_MASK) == `SMOL_OP_BGEU_MATCH) op_o = `SMOL_OP_BGEU_ID;
+    else if ((instr_i & `SMOL_OP_LOOP_MASK) == `SMOL_OP_LOOP_MATCH) op_o = `SMOL_OP_LOOP_ID;
+    else if ((instr_i & `SMOL_OP_JAL_MASK) == `SMOL_OP_JAL_MATCH) op_o = `SMOL_OP_JAL_ID;
+    else if ((instr_i & `SMOL_OP_JALR_MASK) == `SMOL_OP_JALR_MATCH) op_o = `SMOL_OP_JALR_ID;
+    else if ((instr_i & `SMOL_OP_FADD_MASK) == `SMOL_OP_FADD_MATCH) op_o = `SMOL_OP_FADD_ID;
+    else if ((instr_i & `SMOL_OP_FSUB_MASK) == `SMOL_OP_FSUB_MATCH) op_o = `SMOL_OP_FSUB_ID;
+    else if ((instr_i & `SMOL_OP_FMUL_MASK) == `SMOL_OP_FMUL_MATCH) op_o = `SMOL_OP_FMUL_ID;
+    else if ((instr_i & `SMOL_OP_FDIV_MASK) == `SMOL_OP_FDIV_MATCH) op_o = `SMOL_OP_FDIV_ID;
+    else if ((instr_i & `SMOL_OP_FMIN_MASK) == `SMOL_OP_FMIN_MATCH) op_o = `SMOL_OP_FMIN_ID;
+    else if ((instr_i & `SMOL_OP_FMAX_MASK) == `SMOL_OP_FMAX_MATCH) op_o = `SMOL_OP_FMAX_ID;
+    else if ((instr_i & `SMOL_OP_FSQRT_MASK) == `SMOL_OP_FSQRT_MATCH) op_o = `SMOL_OP_FSQRT_ID;
+    else if ((instr_i & `SMOL_OP_FRSQRT_MASK) == `SMOL_OP_FRSQRT_MATCH) op_o = `SMOL_OP_FRSQRT_ID;
+    else if ((instr_i & `SMOL_OP_FEXP_MASK) == `SMOL_OP_FEXP_MATCH) op_o = `SMOL_OP_FEXP_ID;
+    else if ((instr_i & `SMOL_OP_FRECIP_MASK) == `SMOL_OP_FRECIP_MATCH) op_o = `SMOL_OP_FRECIP_ID;
+    else if ((instr_i & `SMOL_OP_FSILU_MASK) == `SMOL_OP_FSILU_MATCH) op_o = `SMOL_OP_FSILU_ID;
+    else if ((instr_i & `SMOL_OP_FCVT_S_W_MASK) == `SMOL_OP_FCVT_S_W_MATCH) op_o = `SMOL_OP_FCVT_S_W_ID;
+    else if ((instr_i & `SMOL_OP_FCVT_W_S_MASK) == `SMOL_OP_FCVT_W_S_MATCH) op_o = `SMOL_OP_FCVT_W_S_ID;
+    else if ((instr_i & `SMOL_OP_FEQ_MASK) == `SMOL_OP_FEQ_MATCH) op_o = `SMOL_OP_FEQ_ID;
+    else if ((instr_i & `SMOL_OP_FLT_MASK) == `SMOL_OP_FLT_MATCH) op_o = `SMOL_OP_FLT_ID;
+    else if ((instr_i & `SMOL_OP_FLE_MASK) == `SMOL_OP_FLE_MATCH) op_o = `SMOL_OP_FLE_ID;
+    else if ((instr_i & `SMOL_OP_FMOV_MASK) == `SMOL_OP_FMOV_MATCH) op_o = `SMOL_OP_FMOV_ID;
+    else if ((instr_i & `SMOL_OP_FNEG_MASK) == `SMOL_OP_FNEG_MATCH) op_o = `SMOL_OP_FNEG_ID;
+    else if ((instr_i & `SMOL_OP_FABS_MASK) == `SMOL_OP_FABS_MATCH) op_o = `SMOL_OP_FABS_ID;
+    else if ((instr_i & `SMOL_OP_FMV_X_W_MASK) == `SMOL_OP_FMV_X_W_MATCH) op_o = `SMOL_OP_FMV_X_W_ID;
+    else if ((instr_i & `SMOL_OP_FMV_W_X_MASK) == `SMOL_OP_FMV_W_X_MATCH) op_o = `SMOL_OP_FMV_W_X_ID;
+    else if ((instr_i & `SMOL_OP_FMADD_MASK) == `SMOL_OP_FMADD_MATCH) op_o = `SMOL_OP_FMADD_ID;
+    else if ((instr_i & `SMOL_OP_FMSUB_MASK) == `SMOL_OP_FMSUB_MATCH) op_o = `SMOL_OP_FMSUB_ID;
+    else if ((instr_i & `SMOL_OP_FNMSUB_MASK) == `SMOL_OP_FNMSUB_MATCH) op_o = `SMOL_OP_FNMSUB_ID;
+    else if ((instr_i & `SMOL_OP_VADD_MASK) == `SMOL_OP_VADD_MATCH) op_o = `SMOL_OP_VADD_ID;
+    else if ((instr_i & `SMOL_OP_VSUB_MASK) == `SMOL_OP_VSUB_MATCH) op_o = `SMOL_OP_VSUB_ID;
+    else if ((instr_i & `SMOL_OP_VMUL_MASK) == `SMOL_OP_VMUL_MATCH) op_o = `SMOL_OP_VMUL_ID;
+    else if ((instr_i & `SMOL_OP_VFMA_MASK) == `SMOL_OP_VFMA_MATCH) op_o = `SMOL_OP_VFMA_ID;
+    else if ((instr_i & `SMOL_OP_VFNMS_MASK) == `SMOL_OP_VFNMS_MATCH) op_o = `SMOL_OP_VFNMS_ID;
+    else if ((instr_i & `SMOL_OP_VMAX_MASK) == `SMOL_OP_VMAX_MATCH) op_o = `SMOL_OP_VMAX_ID;
+    else if ((instr_i & `SMOL_OP_VMIN_MASK) == `SMOL_OP_VMIN_MATCH) op_o = `SMOL_OP_VMIN_ID;
+    else if ((instr_i & `SMOL_OP_VADDS_MASK) == `SMOL_OP_VADDS_MATCH) op_o = `SMOL_OP_VADDS_ID;
+    else if ((instr_i & `SMOL_OP_VSUBS_MASK) == `SMOL_OP_VSUBS_MATCH) op_o = `SMOL_OP_VSUBS_ID;
+    else if ((instr_i & `SMOL_OP_VMULS_MASK) == `SMOL_OP_VMULS_MATCH) op_o = `SMOL_OP_VMULS_ID;
+    else if ((instr_i & `SMOL_OP_VFMAS_MASK) == `SMOL_OP_VFMAS_MATCH) op_o = `SMOL_OP_VFMAS_ID;
+    else if ((instr_i & `SMOL_OP_VSQRT_MASK) == `SMOL_OP_VSQRT_MATCH) op_o = `SMOL_OP_VSQRT_ID;
+    else if ((instr_i & `SMOL_OP_VRSQRT_MASK) == `SMOL_OP_VRSQRT_MATCH) op_o = `SMOL_OP_VRSQRT_ID;
+    else if ((instr_i & `SMOL_OP_VEXP_MASK) == `SMOL_OP_VEXP_MATCH) op_o = `SMOL_OP_VEXP_ID;
+    else if ((instr_i & `SMOL_OP_VSILU_MASK) == `SMOL_OP_VSILU_MATCH) op_o = `SMOL_OP_VSILU_ID;
+    else if ((instr_i & `SMOL_OP_VRECIP_MASK) == `SMOL_OP_VRECIP_MATCH) op_o = `SMOL_OP_VRECIP_ID;
+    else if ((instr_i & `SMOL_OP_VMOV_MASK) == `SMOL_OP_VMOV_MATCH) op_o = `SMOL_OP_VMOV_ID;
+    else if ((instr_i & `SMOL_OP_VBCAST_MASK) == `SMOL_OP_VBCAST_MATCH) op_o = `SMOL_OP_VBCAST_ID;
+    else if ((instr_i & `SMOL_OP_VREDSUM_MASK) == `SMOL_OP_VREDSUM_MATCH) op_o = `SMOL_OP_VREDSUM_ID;
+    else if ((instr_i & `SMOL_OP_VREDMAX_MASK) == `SMOL_OP_VREDMAX_MATCH) op_o = `SMOL_OP_VREDMAX_ID;
+    else if ((instr_i & `SMOL_OP_VREDMIN_MASK) == `SMOL_OP_VREDMIN_MATCH) op_o = `SMOL_OP_VREDMIN_ID;
+    else if ((instr_i & `SMOL_OP_VREDSQS_MASK) == `SMOL_OP_VREDSQS_MATCH) op_o = `SMOL_OP_VREDSQS_ID;
+    else if ((instr_i & `SMOL_OP_VDOT_MASK) == `SMOL_OP_VDOT_MATCH) op_o = `SMOL_OP_VDOT_ID;
+    else if ((instr_i & `SMOL_OP_VGETL_MASK) == `SMOL_OP_VGETL_MATCH) op_o = `SMOL_OP_VGETL_ID;
+    else if ((instr_i & `SMOL_OP_VSETL_MASK) == `SMOL_OP_VSETL_MATCH) op_o = `SMOL_OP_VSETL_ID;
+    else if ((instr_i & `SMOL_OP_SETVL_MASK) == `SMOL_OP_SETVL_MATCH) op_o = `SMOL_OP_SETVL_ID;
+    else if ((instr_i & `SMOL_OP_QSETSCALE_MASK) == `SMOL_OP_QSETSCALE_MATCH) op_o = `SMOL_OP_QSETSCALE_ID;
+    else if ((instr_i & `SMOL_OP_QSETBASE_MASK) == `SMOL_OP_QSETBASE_MATCH) op_o = `SMOL_OP_QSETBASE_ID;
+    else if ((instr_i & `SMOL_OP_FSETBASE_MASK) == `SMOL_OP_FSETBASE_MATCH) op_o = `SMOL_OP_FSETBASE_ID;
+    else if ((instr_i & `SMOL_OP_ACCZERO_MASK) == `SMOL_OP_ACCZERO_MATCH) op_o = `SMOL_OP_ACCZERO_ID;
+    else if ((instr_i & `SMOL_OP_ACCREAD_MASK) == `SMOL_OP_ACCREAD_MATCH) op_o = `SMOL_OP_ACCREAD_ID;
+    else if ((instr_i & `SMOL_OP_Q8MAC_MASK) == `SMOL_OP_Q8MAC_MATCH) op_o = `SMOL_OP_Q8MAC_ID;
+    else if ((instr_i & `SMOL_OP_Q8MACINC_MASK) == `SMOL_OP_Q8MACINC_MATCH) op_o = `SMOL_OP_Q8MACINC_ID;
+    else if ((instr_i & `SMOL_OP_Q8MACN_MASK) == `SMOL_OP_Q8MACN_MATCH) op_o = `SMOL_OP_Q8MACN_ID;
+    else if ((instr_i & `SMOL_OP_VQ8MUL_MASK) == `SMOL_OP_VQ8MUL_MATCH) op_o = `SMOL_OP_VQ8MUL_ID;
+    else if ((instr_i & `SMOL_OP_VQ8MAC_MASK) == `SMOL_OP_VQ8MAC_MATCH) op_o = `SMOL_OP_VQ8MAC_ID;
+    else if ((instr_i & `SMOL_OP_QGETBASE_MASK) == `SMOL_OP_QGETBASE_MATCH) op_o = `SMOL_OP_QGETBASE_ID;
+    else if ((instr_i & `SMOL_OP_FGETBASE_MASK) == `SMOL_OP_FGETBASE_MATCH) op_o = `SMOL_OP_FGETBASE_ID;
+    else if ((instr_i & `SMOL_OP_HALT_MASK) == `SMOL_OP_HALT_MATCH) op_o = `SMOL_OP_HALT_ID;
+    else valid_o = 1'b0;
+    if ((op_o == `SMOL_OP_Q8MAC_ID || op_o == `SMOL_OP_Q8MACINC_ID) && qn_reserved) valid_o = 1'b0;
+  end
+endmodule
