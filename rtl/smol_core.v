@@ -949,7 +949,7 @@ module smol_core #(
     begin
       rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
       rvfi_mem_words_o <= words; rvfi_mem_addr_o <= a; rvfi_mem_wdata_o <= vimg;
-      if (op_q == `SMOL_OP_SVINC_ID || (state_q == S_EXEC && dec_op == `SMOL_OP_SVINC_ID))
+      if (((state_q == S_EXEC) ? dec_op : op_q) == `SMOL_OP_SVINC_ID)
         xw(f_rs1, xs1 + {25'd0, vl_q, 2'b00});
     end
   endtask
