@@ -116,7 +116,7 @@ int run_program(const std::string& path, uint64_t mem_size, std::optional<uint32
     return exit_code(r, m.state().x[10]);
 }
 
-int run_random(uint64_t seed, unsigned count, unsigned length, const common_options& o) {
+int run_random(uint64_t seed, unsigned count, unsigned length, bool all_endings, const common_options& o) {
     std::array<unsigned, cosim::random_program_endings> endings{};
     uint64_t instructions = 0, cycles = 0;
     auto t0 = std::chrono::steady_clock::now();
@@ -146,6 +146,11 @@ int run_random(uint64_t seed, unsigned count, unsigned length, const common_opti
                 secs > 0 ? double(cycles) / secs : 0.0);
     for (unsigned e : endings) std::printf(" %u", e);
     std::printf("\n");
+    for (size_t e = 0; e < endings.size(); ++e)
+        if (all_endings && endings[e] == 0) {
+            std::printf("ending %zu (halt or a trap class) was never drawn: use more programs\n", e);
+            return 3;
+        }
     return 0;
 }
 
@@ -214,6 +219,8 @@ int main(int argc, char** argv) {
     rnd->add_option("--seed", seed, "first seed");
     rnd->add_option("--count", count, "number of programs");
     rnd->add_option("--length", length, "random steps per program");
+    bool all_endings = false;
+    rnd->add_flag("--require-all-endings", all_endings, "fail (exit 3) unless halt and every trap ending occurred");
     add_common(rnd);
     std::string preset = "tiny", quant = "q8";
     std::vector<int32_t> tokens = {1};
@@ -229,7 +236,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (prog->parsed()) return run_program(path, mem_size, entry, o);
-        if (rnd->parsed()) return run_random(seed, count, length, o);
+        if (rnd->parsed()) return run_random(seed, count, length, all_endings, o);
         return run_firmware(preset, quant, tokens, context, model_seed, o);
     } catch (const smol::error& e) {
         std::fprintf(stderr, "smol_cosim: %s\n", e.what());

@@ -85,7 +85,7 @@ struct rtl_target::impl {
         c.clk_i = 0;
         c.eval();
         dump(2 * cycle);
-        if (c.mem_req_valid_o && ready) accept(c);
+        if (c.rst_ni && c.mem_req_valid_o && ready) accept(c);  // the memory is held in reset too
         ++cycle;
         ++count.cycles;
         c.clk_i = 1;
