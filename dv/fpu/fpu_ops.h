@@ -1,0 +1,33 @@
+#pragma once
+// The operations the FP units implement, each paired with its golden function from the ISS
+// (iss/src/fp32.cpp), so the harness, the sweeps and the Icarus vectors all name them the same way.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace smol::dv::fpu {
+
+enum class fpu_op {
+    add, sub, mul, fma, q8, eq, lt, le, min, max, cvt_s_w, cvt_w_s,
+    div, sqrt, exp, silu, rsqrt, recip, transc_sqrt, count
+};
+
+enum class fpu_operand { fp32, int32, int8 };  // how random and directed operands are drawn for `a`
+
+struct fpu_op_info {
+    fpu_op op;
+    std::string_view name;
+    int arity;            // 1, 2 or 3 operands (a, b, c)
+    fpu_operand a_kind;   // b and c are always fp32
+    bool multi_cycle;     // run through a start/valid handshake
+};
+
+std::span<const fpu_op_info> fpu_ops();
+const fpu_op_info& fpu_info(fpu_op op);
+std::optional<fpu_op> fpu_op_by_name(std::string_view name);
+
+// The ISS's result for the operation (comparisons give 0 or 1).
+uint32_t fpu_golden(fpu_op op, uint32_t a, uint32_t b, uint32_t c);
+
+}  // namespace smol::dv::fpu
