@@ -16,8 +16,6 @@ const char* register_file_name(field_kind k) {
     }
 }
 
-char register_file_letter(field_kind k) { return k == field_kind::xreg ? 'r' : k == field_kind::freg ? 'f' : 'v'; }
-
 class encoder {
 public:
     encoder(const instruction_info& insn, const instruction_request& req, uint32_t pc, const symbol_lookup& lookup,
@@ -69,11 +67,11 @@ private:
     }
 
     void reg_into(const field_info& f, int index, const operand& op) {
-        if (op.reg.file != register_file_letter(f.kind))
+        const char letter = f.regfile->letter;
+        if (op.reg.file != letter)
             fail(op.reg_col, fmt::format("wrong operand kind: expected {}", register_file_name(f.kind)), op.reg_text);
-        if (op.reg.index >= f.register_count())
-            fail(op.reg_col, fmt::format("register out of range ({}0..{}{})", register_file_letter(f.kind),
-                                         register_file_letter(f.kind), f.register_count() - 1),
+        if (op.reg.index >= f.regfile->count)
+            fail(op.reg_col, fmt::format("register out of range ({}0..{}{})", letter, letter, f.regfile->count - 1),
                  op.reg_text);
         values_[size_t(index)] = op.reg.index;
     }
@@ -93,10 +91,9 @@ private:
                     fail(col, fmt::format("branch target 0x{:x} is not a multiple of {} bytes from pc 0x{:08x}", v,
                                           f.scale, pc_),
                          text);
-                int64_t units = offset / f.scale;
-                if (units < f.min_code() || units > f.max_code())
+                if (offset < f.min_value || offset > f.max_value)
                     fail(col, fmt::format("branch target out of range: offset {} bytes, {} reaches {}..{}", offset,
-                                          insn_.mnemonic, f.min_code() * f.scale, f.max_code() * f.scale),
+                                          insn_.mnemonic, f.min_value, f.max_value),
                          text);
                 values_[size_t(index)] = offset;
                 return;
@@ -112,9 +109,9 @@ private:
                 fail(col, fmt::format("immediate does not fit: {} must be one of {}", f.name, allowed), text);
             }
             default:
-                if (v < f.min_code() || v > f.max_code())
+                if (v < f.min_value || v > f.max_value)
                     fail(col, fmt::format("immediate does not fit: {} is outside {} range {}..{}", v, f.name,
-                                          f.min_code(), f.max_code()),
+                                          f.min_value, f.max_value),
                          text);
                 values_[size_t(index)] = v;
         }

@@ -1,55 +1,6 @@
 #include "asm/isa_view.h"
 
-#include "common/error.h"
-
 namespace smol::assembler {
-namespace {
-
-field_kind kind_of(smol::isa::operand_kind k) {
-    switch (k) {
-        case smol::isa::operand_kind::xreg: return field_kind::xreg;
-        case smol::isa::operand_kind::freg: return field_kind::freg;
-        case smol::isa::operand_kind::vreg: return field_kind::vreg;
-        case smol::isa::operand_kind::simm: return field_kind::simm;
-        case smol::isa::operand_kind::uimm: return field_kind::uimm;
-        case smol::isa::operand_kind::pcrel: return field_kind::pcrel;
-        case smol::isa::operand_kind::enumerated: return field_kind::enumerated;
-    }
-    return field_kind::uimm;
-}
-
-std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
-    return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
-
-int field_index(const instruction_info& insn, std::string_view name) {
-    for (size_t i = 0; i < insn.fields.size(); ++i)
-        if (insn.fields[i].name == name) return int(i);
-    fail("isa table: syntax of '{}' names '{}', which is not one of its fields", insn.mnemonic, name);
-}
-
-// "rd, simm16(rs1)" -> {rd}, {simm16 (rs1)}
-void parse_syntax(instruction_info& insn) {
-    std::string_view rest = insn.syntax;
-    while (!trim(rest).empty()) {
-        size_t comma = rest.find(',');
-        std::string piece = trim(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        operand_pattern p;
-        size_t open = piece.find('(');
-        if (open != std::string::npos && piece.back() == ')') {
-            p.field = field_index(insn, trim(std::string_view(piece).substr(0, open)));
-            p.base_field = field_index(insn, trim(std::string_view(piece).substr(open + 1, piece.size() - open - 2)));
-        } else {
-            p.field = field_index(insn, piece);
-        }
-        insn.operands.push_back(p);
-    }
-}
-
-}  // namespace
-
 isa_view::isa_view() {
     for (size_t i = 0; i < smol::isa::opcode_count; ++i) {
         auto op = static_cast<smol::isa::opcode>(i);
@@ -62,13 +13,17 @@ isa_view::isa_view() {
             const smol::isa::field_desc& f = smol::isa::describe(d.operands[k]);
             field_info info;
             info.name = std::string(f.name);
-            info.kind = kind_of(f.kind);
+            info.kind = f.kind;
             info.width = f.width;
             info.scale = f.scale;
             info.values.assign(f.values.begin(), f.values.end());
+            info.min_value = f.min_value;
+            info.max_value = f.max_value;
+            info.regfile = smol::isa::describe_regfile(f.kind);
             insn.fields.push_back(std::move(info));
         }
-        parse_syntax(insn);
+        for (unsigned k = 0; k < d.syntax_count; ++k)
+            insn.operands.push_back({d.syntax_operands[k].field, d.syntax_operands[k].base});
         list_.push_back(std::move(insn));
     }
 }

@@ -12,7 +12,7 @@
 
 namespace smol::assembler {
 
-enum class field_kind { xreg, freg, vreg, simm, uimm, pcrel, enumerated };
+using field_kind = smol::isa::operand_kind;
 
 struct field_info {
     std::string name;
@@ -20,18 +20,14 @@ struct field_info {
     int width = 0;                 // bits in the instruction word
     int scale = 1;                 // pcrel: the encoded value is (target - pc) / scale
     std::vector<int64_t> values;   // enumerated: code k means values[k]
+    int64_t min_value = 0, max_value = 0;  // architectural range (pcrel: byte offsets)
+    const smol::isa::regfile_desc* regfile = nullptr;  // register fields: letter, count, aliases
 
-    bool is_register() const { return kind == field_kind::xreg || kind == field_kind::freg || kind == field_kind::vreg; }
-    int64_t register_count() const { return int64_t(1) << width; }
-    // Encoded-value range of the field (before scaling for pcrel).
-    int64_t min_code() const { return kind == field_kind::simm || kind == field_kind::pcrel ? -(int64_t(1) << (width - 1)) : 0; }
-    int64_t max_code() const {
-        return kind == field_kind::simm || kind == field_kind::pcrel ? (int64_t(1) << (width - 1)) - 1
-                                                                     : (int64_t(1) << width) - 1;
-    }
+    bool is_register() const { return regfile != nullptr; }
 };
 
-// One operand of an instruction's syntax (parsed from the table's template): `field`, or `offset(base)` for a memory operand.
+// One operand of an instruction's syntax (the table's template, parsed by isa/gen.py): `field`, or
+// `offset(base)` for a memory operand.
 struct operand_pattern {
     int field = -1;        // index into instruction_info::fields
     int base_field = -1;   // memory operand: the register in parentheses

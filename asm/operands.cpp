@@ -1,19 +1,12 @@
 #include "asm/operands.h"
 
-#include <array>
+#include "isa/generated/smol32_isa.h"
+
 #include <cctype>
 #include <fmt/format.h>
 
 namespace smol::assembler {
 namespace {
-
-struct alias {
-    const char* name;
-    char file;
-    int index;
-};
-// ABI names (docs/isa.md section 1): the hardwired zero, the link register and the stack pointer.
-constexpr std::array<alias, 3> aliases{{{"zero", 'r', 0}, {"ra", 'r', 1}, {"sp", 'r', 2}}};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -25,9 +18,14 @@ std::string lower(std::string_view s) {
 
 std::optional<reg_ref> parse_register(std::string_view name) {
     std::string n = lower(name);
-    for (const alias& a : aliases)
-        if (n == a.name) return reg_ref{a.file, a.index};
-    if (n.size() < 2 || (n[0] != 'r' && n[0] != 'f' && n[0] != 'v')) return std::nullopt;
+    // Register files and their ABI aliases (zero, ra, sp) come from the table (isa/opcodes.tbl).
+    const smol::isa::regfile_desc* file = nullptr;
+    for (const smol::isa::regfile_desc& r : smol::isa::regfiles()) {
+        for (const smol::isa::reg_alias& a : r.aliases)
+            if (n == a.name) return reg_ref{r.letter, a.index};
+        if (!n.empty() && n[0] == r.letter) file = &r;
+    }
+    if (n.size() < 2 || !file) return std::nullopt;
     int64_t index = 0;
     for (size_t i = 1; i < n.size(); ++i) {
         if (!std::isdigit(static_cast<unsigned char>(n[i]))) return std::nullopt;
@@ -35,8 +33,6 @@ std::optional<reg_ref> parse_register(std::string_view name) {
     }
     return reg_ref{n[0], index};
 }
-
-std::string register_name(char file, int64_t index) { return fmt::format("{}{}", file, index); }
 
 std::string spell(const std::vector<token>& tokens) {
     std::string out;

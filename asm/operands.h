@@ -17,7 +17,6 @@ struct reg_ref {
 
 // r0..r31, f0..f31, v0..v7 (any case, any number of digits), and the ABI names of docs/asm.md.
 std::optional<reg_ref> parse_register(std::string_view name);
-std::string register_name(char file, int64_t index);  // canonical spelling, e.g. "r5"
 
 struct operand {
     enum class kind { reg, expr, mem } k = kind::expr;

@@ -8,7 +8,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libpcre2-dev libonig-dev                          # Unicode regex for the tokenizer
   python3 python3-numpy python3-torch               # the PyTorch reference
-  verilator iverilog yosys                          # RTL: simulation (Verilator, Icarus) and synthesis
+  verilator iverilog yosys                          # RTL: simulation (Verilator, Icarus), synthesis (rtl/, isa decode tests)
 )
 # Test oracles (HF tokenizers, @huggingface/jinja) run on Node; a machine may already have Node with its own npm.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

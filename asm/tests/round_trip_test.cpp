@@ -14,14 +14,14 @@ namespace {
 // A random value that the field can hold, edges included often.
 int64_t random_value(const field_info& f, std::mt19937_64& rng) {
     if (f.kind == field_kind::enumerated) return f.values[rng() % f.values.size()];
-    int64_t lo = f.min_code(), hi = f.max_code();
+    int64_t lo = f.min_value / f.scale, hi = f.max_value / f.scale;  // in encoded units
     int64_t code;
     switch (rng() % 4) {
         case 0: code = lo; break;
         case 1: code = hi; break;
         default: code = lo + int64_t(rng() % uint64_t(hi - lo + 1));
     }
-    return f.kind == field_kind::pcrel ? code * f.scale : code;
+    return code * f.scale;
 }
 
 uint32_t random_pc(std::mt19937_64& rng) {

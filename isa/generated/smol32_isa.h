@@ -193,13 +193,45 @@ enum class opcode : uint16_t {
 inline constexpr std::size_t opcode_count = 112;
 static_assert(static_cast<std::size_t>(opcode::invalid) == opcode_count);
 
+enum class field_role : uint8_t { dst, src, imm };  // register written / register read / immediate
+
 struct field_desc {
     std::string_view name;
     uint8_t lo;       // lowest bit
     uint8_t width;    // number of bits
     operand_kind kind;
+    field_role role;
     uint8_t scale;    // pcrel: bytes per encoded unit; 1 otherwise
     std::span<const int32_t> values;  // enumerated: value of each code; other codes are reserved
+    int64_t min_value, max_value;     // architectural range (pcrel: also a multiple of scale)
+};
+
+// A register file as assembly spells it: letter + number (r5, f0, v7), plus ABI aliases.
+struct reg_alias {
+    std::string_view name;
+    uint8_t index;
+};
+struct regfile_desc {
+    operand_kind kind;  // xreg, freg or vreg
+    char letter;
+    uint8_t count;
+    std::span<const reg_alias> aliases;
+};
+std::span<const regfile_desc> regfiles();
+const regfile_desc* describe_regfile(operand_kind kind);  // nullptr for an immediate kind
+
+// One operand of the syntax template: `operands[field]`, or `operands[field](operands[base])`.
+struct syntax_operand {
+    uint8_t field;    // index into instr_desc::operands
+    int8_t base = -1; // memory form: index of the register in parentheses, else -1
+};
+
+// The ISS source file whose functions give the semantics (iss/src/exec_<section>.cpp).
+enum class section : uint8_t { int_, mem, ctrl, fp, vec, q8 };
+
+// fp32 operations per execution: max(0, constant + per_lane * vl + per_mac * Q8 MACs).
+struct flop_rule {
+    int8_t constant, per_lane, per_mac;
 };
 
 struct instr_desc {
@@ -210,6 +242,10 @@ struct instr_desc {
     uint8_t operand_count;
     std::array<field, 4> operands;  // in syntax order; only the first operand_count are meaningful
     std::string_view syntax;        // operand template, e.g. "rd, simm16(rs1)"
+    uint8_t syntax_count;           // comma-separated operands of the template
+    std::array<syntax_operand, 4> syntax_operands;
+    section sec;
+    flop_rule flops;
 };
 
 const field_desc& describe(field f);
@@ -238,5 +274,39 @@ uint32_t operand_insert(field f, int64_t value);
 // Encode an instruction from operand values in syntax order; nullopt if the count is wrong or a value
 // does not fit.
 std::optional<uint32_t> encode(opcode op, std::span<const int64_t> operands);
+
+// Decoded operands by name, like Spike's insn.rs1(): register numbers, and the immediate's
+// architectural value (sign-extended, scaled; enumerated: the value). Register fields that no
+// instruction uses together share a byte slot, so reading a field the instruction lacks is meaningless.
+struct operands {
+    opcode op = opcode::invalid;
+    std::array<uint8_t, 4> reg{};
+    int32_t imm = 0;
+
+    constexpr unsigned rd() const { return reg[0]; }  // xreg dst
+    constexpr unsigned rt() const { return reg[0]; }  // xreg src
+    constexpr unsigned rs1() const { return reg[1]; }  // xreg src
+    constexpr unsigned rs2() const { return reg[2]; }  // xreg src
+    constexpr unsigned brs1() const { return reg[0]; }  // xreg src
+    constexpr unsigned brs2() const { return reg[1]; }  // xreg src
+    constexpr unsigned fd() const { return reg[0]; }  // freg dst
+    constexpr unsigned ft() const { return reg[0]; }  // freg src
+    constexpr unsigned fs1() const { return reg[1]; }  // freg src
+    constexpr unsigned fs2() const { return reg[2]; }  // freg src
+    constexpr unsigned fs3() const { return reg[3]; }  // freg src
+    constexpr unsigned vd() const { return reg[0]; }  // vreg dst
+    constexpr unsigned vt() const { return reg[0]; }  // vreg src
+    constexpr unsigned vs1() const { return reg[1]; }  // vreg src
+    constexpr unsigned vs2() const { return reg[2]; }  // vreg src
+    constexpr int32_t simm() const { return imm; }  // simm16
+    constexpr uint32_t uimm() const { return static_cast<uint32_t>(imm); }  // uimm16
+    constexpr uint32_t shamt() const { return static_cast<uint32_t>(imm); }  // shamt
+    constexpr uint32_t lane() const { return static_cast<uint32_t>(imm); }  // lane
+    constexpr int32_t offset() const { return imm; }  // boff16, joff21
+    constexpr uint32_t qn() const { return static_cast<uint32_t>(imm); }  // qn
+};
+
+// The operands of a word; op == opcode::invalid (and nothing else set) for an illegal word.
+operands decode_operands(uint32_t bits);
 
 }  // namespace smol::isa

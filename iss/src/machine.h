@@ -1,6 +1,6 @@
 #pragma once
 // The SMOL-32 golden ISS: architectural state, checked memory, decode-once cache and one execute
-// function per instruction (docs/isa.md). Every result is bit-exact with the spec; the Verilog core is
+// function per instruction (docs/isa.md; semantics in iss/src/exec_*.cpp, dispatched by the table). Every result is bit-exact with the spec; the Verilog core is
 // built to match this model, instruction by instruction, through the commit log (iss/src/trace.h).
 #include "isa/generated/smol32_isa.h"
 #include "iss/src/q8_kernel.h"
@@ -18,6 +18,8 @@ namespace smol::iss {
 inline constexpr uint64_t default_mem_size = uint64_t{256} << 20;
 inline constexpr uint64_t max_mem_size = uint64_t{1} << 32;
 inline constexpr unsigned vector_lanes = 16;
+inline constexpr unsigned code_page_shift = 12;  // the decode cache and the pc profile work in 4 KiB pages
+inline constexpr unsigned code_page_words = 1u << (code_page_shift - 2);
 
 // Byte-addressed little-endian memory [0, size); size is a multiple of 4 KiB, at most 4 GiB. Pages
 // are committed lazily by the host OS, so a 4 GiB machine costs only what the program touches.
@@ -82,14 +84,16 @@ struct run_stats {
     std::array<op_counters, isa::opcode_count> per_opcode{};
 };
 
+struct core;
+
 class machine {
 public:
     explicit machine(uint64_t mem_size = default_mem_size, q8_mac_fn q8_kernel = q8_mac_best());
     ~machine();
 
     memory& mem() { return mem_; }
-    arch_state& state() { return state_; }
-    const arch_state& state() const { return state_; }
+    arch_state& state();
+    const arch_state& state() const;
     const run_stats& stats() const { return stats_; }
 
     // Architectural reset: all registers 0, x2 (sp) = memory size - 16, vl = 16, q8 scale 1.0.
@@ -103,56 +107,27 @@ public:
     void set_commit_hook(std::function<void(const commit_record&)> hook);
     // Per-pc counters for the profiler (off by default).
     void enable_pc_profile(bool on);
-    // Counters of the instructions at [pc, pc + 4) seen while profiling; nullptr if never executed.
-    const op_counters* pc_counters(uint32_t pc) const;
     // Every pc with a non-zero count, in increasing order.
     template <typename Fn>
     void for_each_pc_counter(Fn&& fn) const {
         for (size_t page = 0; page < pc_counts_.size(); ++page)
             if (pc_counts_[page])
-                for (unsigned i = 0; i < page_words; ++i)
+                for (unsigned i = 0; i < code_page_words; ++i)
                     if ((*pc_counts_[page])[i].count)
-                        fn(static_cast<uint32_t>((page << page_shift) + 4 * i), (*pc_counts_[page])[i]);
+                        fn(static_cast<uint32_t>((page << code_page_shift) + 4 * i), (*pc_counts_[page])[i]);
     }
 
 private:
-    struct decoded {
-        isa::opcode op;
-        uint8_t a, b, c, d;  // register operands in table field order (see decode_word)
-        int32_t imm;
-    };
-    static constexpr unsigned page_shift = 12;
-    static constexpr unsigned page_words = 1u << (page_shift - 2);
-    struct code_page {
-        std::array<decoded, page_words> insn;
-    };
-
-    static decoded decode_word(uint32_t bits);
-    const decoded* fetch(uint32_t pc);
-    void invalidate_code(uint64_t addr, uint64_t n);
+    const isa::operands* fetch(uint32_t pc);
     template <bool Observe>
     run_result run_loop(uint64_t max_instructions);
-    template <bool Observe>
-    trap_kind execute(const decoded& d, uint32_t pc, uint32_t& next_pc, bool& halted, uint32_t& fault_addr);
-
-    // State writes: the only way instructions change architectural state, so the commit log sees all.
-    template <bool Observe> void set_x(unsigned r, uint32_t value);
-    template <bool Observe> void set_f(unsigned r, uint32_t value);
-    template <bool Observe> void note_v(unsigned r);
-    template <bool Observe> void note_acc();
-    template <bool Observe> void note(write_kind kind, uint32_t where, uint32_t value);
 
     memory mem_;
-    arch_state state_;
+    std::unique_ptr<core> core_;  // state, code cache, commit record (iss/src/hart.h)
     run_stats stats_;
-    q8_mac_fn q8_kernel_;
-    std::vector<std::unique_ptr<code_page>> code_;  // by page number; null = not decoded
-    bool any_code_ = false;
     std::function<void(const commit_record&)> hook_;
-    commit_record record_;
     bool pc_profile_ = false;
-    std::vector<std::unique_ptr<std::array<op_counters, page_words>>> pc_counts_;
-    uint64_t pending_macs_ = 0, pending_flops_ = 0;  // of the instruction being executed
+    std::vector<std::unique_ptr<std::array<op_counters, code_page_words>>> pc_counts_;
 };
 
 }  // namespace smol::iss

@@ -1,12 +1,10 @@
 #include "iss/src/trace.h"
 
+#include "isa/disasm.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#if SMOL_ISS_HAVE_DISASM
-#include "asm/disasm.h"
-#endif
 
 namespace smol::iss {
 
@@ -26,18 +24,11 @@ std::string_view trap_name(trap_kind kind) {
 
 namespace {
 
-std::string disassemble(uint32_t bits, uint32_t pc) {
-#if SMOL_ISS_HAVE_DISASM
-    return smol::disasm::format_instruction(bits, pc);
-#else
-    (void)pc;
-    return fmt::format(".word 0x{:08x}", bits);
-#endif
-}
-
 void append_lanes(std::string& out, const std::array<uint32_t, 16>& lanes) {
     for (int i = 0; i < 16; ++i) fmt::format_to(std::back_inserter(out), "{}{:08x}", i ? "," : "", lanes[i]);
 }
+
+bool has_lanes(write_kind k) { return k == write_kind::vreg || k == write_kind::acc; }
 
 void append_write(std::string& out, const commit_write& w) {
     auto it = std::back_inserter(out);
@@ -63,14 +54,7 @@ void append_write(std::string& out, const commit_write& w) {
 
 }  // namespace
 
-std::string format_commit(const commit_record& record) {
-    std::string out = fmt::format("{} {:08x} {:08x} {}", record.seq, record.pc, record.bits,
-                                  disassemble(record.bits, record.pc));
-    if (record.trap != trap_kind::none) {
-        fmt::format_to(std::back_inserter(out), " ; trap={} addr={:08x}", trap_name(record.trap), record.trap_addr);
-        return out;
-    }
-    if (record.writes.empty()) return out;
+std::vector<const commit_write*> canonical_writes(const commit_record& record) {
     std::vector<const commit_write*> sorted;
     sorted.reserve(record.writes.size());
     for (const auto& w : record.writes) sorted.push_back(&w);
@@ -82,9 +66,54 @@ std::string format_commit(const commit_record& record) {
         }
         return a->where < b->where;
     });
+    return sorted;
+}
+
+std::string format_commit(const commit_record& record) {
+    std::string out = fmt::format("{} {:08x} {:08x} {}", record.seq, record.pc, record.bits,
+                                  smol::disasm::format_instruction(record.bits, record.pc));
+    if (record.trap != trap_kind::none) {
+        fmt::format_to(std::back_inserter(out), " ; trap={} addr={:08x}", trap_name(record.trap), record.trap_addr);
+        return out;
+    }
+    if (record.writes.empty()) return out;
     out += " ;";
-    for (const commit_write* w : sorted) append_write(out, *w);
+    for (const commit_write* w : canonical_writes(record)) append_write(out, *w);
     return out;
+}
+
+std::optional<commit_difference> first_difference(const commit_record& a, const commit_record& b) {
+    using part = commit_difference::part;
+    auto differ = [](part p, std::string text) { return commit_difference{p, 0, std::move(text)}; };
+    if (a.seq != b.seq) return differ(part::seq, fmt::format("seq: {} vs {}", a.seq, b.seq));
+    if (a.pc != b.pc) return differ(part::pc, fmt::format("pc: {:08x} vs {:08x}", a.pc, b.pc));
+    if (a.bits != b.bits) return differ(part::bits, fmt::format("bits: {:08x} vs {:08x}", a.bits, b.bits));
+    if (a.trap != b.trap)
+        return differ(part::trap, fmt::format("trap: {} vs {}", trap_name(a.trap), trap_name(b.trap)));
+    if (a.trap != trap_kind::none) {
+        if (a.trap_addr != b.trap_addr)
+            return differ(part::trap_addr, fmt::format("trap addr: {:08x} vs {:08x}", a.trap_addr, b.trap_addr));
+        return std::nullopt;
+    }
+    const auto wa = canonical_writes(a), wb = canonical_writes(b);
+    auto text = [](const commit_write* w) {
+        std::string s;
+        append_write(s, *w);
+        return s.substr(1);
+    };
+    for (std::size_t i = 0; i < std::min(wa.size(), wb.size()); ++i) {
+        const commit_write &x = *wa[i], &y = *wb[i];
+        if (x.kind != y.kind || x.where != y.where || (has_lanes(x.kind) ? x.lanes != y.lanes : x.value != y.value))
+            return commit_difference{part::write, i, fmt::format("write {}: {} vs {}", i, text(wa[i]), text(wb[i]))};
+    }
+    if (wa.size() != wb.size()) {
+        const bool a_longer = wa.size() > wb.size();
+        const std::size_t i = std::min(wa.size(), wb.size());
+        return commit_difference{part::write_count, i,
+                                 fmt::format("writes: {} vs {} (first unmatched: {} in {})", wa.size(), wb.size(),
+                                             text(a_longer ? wa[i] : wb[i]), a_longer ? "a" : "b")};
+    }
+    return std::nullopt;
 }
 
 }  // namespace smol::iss

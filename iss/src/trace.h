@@ -1,8 +1,11 @@
 #pragma once
 // The commit log (docs/trace.md): one line per retired (or trapping) instruction. The ISS and the RTL
-// harness both fill a commit_record and print it with format_commit, so two logs compare with `diff`.
+// harness both fill a commit_record and print it with format_commit, so two logs compare with `diff`;
+// first_difference compares two records field by field. Library smol_trace: depends only on smol_isa
+// (the disassembler), so a harness links it without the ISS or the assembler.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,5 +51,20 @@ struct commit_record {
 
 // One line, without the newline.
 std::string format_commit(const commit_record& record);
+
+// The writes in the order format_commit prints them (by kind, then register or address); the order in
+// which an implementation produced them does not matter.
+std::vector<const commit_write*> canonical_writes(const commit_record& record);
+
+// Where two records of the same instruction disagree.
+struct commit_difference {
+    enum class part : uint8_t { seq, pc, bits, trap, trap_addr, write, write_count } where;
+    std::size_t write_index = 0;  // part::write: index in canonical order
+    std::string description;      // e.g. "write 1: x5=00000003 vs x5=00000004"
+};
+// The first difference, checking seq, pc, bits, trap and trap address, then the canonical writes one
+// by one (kind, register or address, value; all 16 lanes for v registers and the accumulator);
+// nullopt when the records are equal. A trapping record's writes are ignored (format_commit prints none).
+std::optional<commit_difference> first_difference(const commit_record& a, const commit_record& b);
 
 }  // namespace smol::iss

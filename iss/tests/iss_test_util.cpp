@@ -39,6 +39,7 @@ program_run assemble_and_run(const std::string& path, uint64_t max_instructions)
     r.result = m.run(max_instructions);
     r.instret = m.stats().instret;
     r.r10 = m.state().x[10];
+    for (size_t i = 0; i < isa::opcode_count; ++i) r.executed[i] = m.stats().per_opcode[i].count;
     return r;
 }
 

@@ -3,6 +3,7 @@
 #include "isa/generated/smol32_isa.h"
 #include "iss/src/machine.h"
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -20,6 +21,7 @@ struct program_run {
     run_result result;
     uint64_t instret = 0;
     uint32_t r10 = 0;
+    std::array<uint64_t, isa::opcode_count> executed{};  // retired instructions per opcode (stats().per_opcode)
 };
 // Assembles a source file with the project assembler and runs it from its base (or `main`).
 program_run assemble_and_run(const std::string& path, uint64_t max_instructions = 10'000'000);

@@ -47,5 +47,50 @@ main:   flui f1, 0x3fc0             # 1.5
         fmv.x.w r3, f3
         li   r5, 0x3fc00000
         bne  r3, r5, fail
+        li   r10, 9
+        fadd f3, f1, f2
+        fmv.x.w r3, f3
+        li   r5, 0x40b00000
+        bne  r3, r5, fail
+        li   r10, 10
+        fmax f3, f1, f2
+        fmv.x.w r3, f3
+        li   r5, 0x40800000
+        bne  r3, r5, fail
+        li   r10, 11
+        frecip f3, f2
+        fmv.x.w r3, f3
+        li   r5, 0x3e800000
+        bne  r3, r5, fail
+        li   r10, 12
+        fsilu f3, f0                # silu(+0) = +0
+        fmv.x.w r3, f3
+        li   r5, 0
+        bne  r3, r5, fail
+        li   r10, 13
+        fle  r3, f1, f2
+        li   r5, 1
+        bne  r3, r5, fail
+        li   r10, 14
+        fmov f3, f2
+        fmv.x.w r3, f3
+        li   r5, 0x40800000
+        bne  r3, r5, fail
+        li   r10, 15
+        li   r6, 0x3f800000
+        fmv.w.x f3, r6
+        fmv.x.w r3, f3
+        li   r5, 0x3f800000
+        bne  r3, r5, fail
+        li   r10, 16
+        fmsub f3, f1, f2, f4       # 1.5*4 - -1 = 7
+        fmv.x.w r3, f3
+        li   r5, 0x40e00000
+        bne  r3, r5, fail
+        li   r10, 17
+        fnmsub f3, f1, f2, f4      # -(1.5*4) + -1 = -7
+        fmv.x.w r3, f3
+        li   r5, 0xc0e00000
+        bne  r3, r5, fail
         li   r10, 0
 fail:   halt

@@ -44,6 +44,12 @@ main:   la   r1, data
         lw   r3, 8(r7)
         li   r5, 3
         bne  r3, r5, fail
+        li   r10, 8
+        li   r6, 0x12345678
+        sw   r6, 0(r1)
+        lw   r3, 0(r1)
+        li   r5, 0x12345678
+        bne  r3, r5, fail
         li   r10, 0
 fail:   halt
 

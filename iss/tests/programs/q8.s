@@ -44,6 +44,40 @@ main:   la   r4, weights
         sub  r5, r5, r7
         li   r7, 128
         bne  r5, r7, fail
+        li   r10, 5
+        fgetbase r5                # two q8macn 64 from act
+        sub  r3, r5, r6
+        li   r5, 256
+        bne  r3, r5, fail
+        li   r10, 6
+        qsetbase r4
+        fsetbase r6
+        acczero
+        q8mac 16                   # 16 * 1 * 0.5 = 8, * 0.25
+        accread f2
+        fmv.x.w r3, f2
+        li   r5, 0x40000000
+        bne  r3, r5, fail
+        li   r10, 7
+        qgetbase r3                # q8mac leaves the pointers
+        sub  r3, r3, r4
+        li   r5, 0
+        bne  r3, r5, fail
+        li   r10, 8
+        vq8mul v1                  # 1 * 0.25 per lane
+        vgetl f3, v1, 0
+        fmv.x.w r3, f3
+        li   r5, 0x3e800000
+        bne  r3, r5, fail
+        li   r10, 9
+        la   r7, weights
+        addi r7, r7, 64
+        qsetbase r7
+        vq8mac v1, f1              # -2 * 0.25 + 0.25
+        vgetl f3, v1, 15
+        fmv.x.w r3, f3
+        li   r5, 0xbe800000
+        bne  r3, r5, fail
         li   r10, 0
 fail:   halt
 
