@@ -3,7 +3,7 @@
 // Every instruction of docs/isa.md; a trap stops the core before any state changes. The retire port
 // (rvfi_*) carries each instruction's commit record (docs/trace.md) for lockstep co-simulation.
 // Memory port: docs/rtl.md (16-byte lines, valid/ready requests, in-order read responses with an id).
-`include "smol32_isa.vh"
+`include "smol32_decode.vh"
 module smol_core #(
   parameter integer ABUF_WORDS  = 2048,  // activation buffer, fp32 words (a whole 1536-wide vector)
   parameter integer ABUF_AW     = 11,    // log2(ABUF_WORDS)
@@ -93,7 +93,7 @@ module smol_core #(
   // ---------------------------------------------------------------- micro-architectural state
   reg [4:0]  state_q;
   reg [31:0] ir_q;
-  reg [`SMOL_OPCODE_BITS-1:0] op_q;
+  reg [`SMOL_DEC_OP_W-1:0] op_q;
   reg        op_valid_q;
 
   // instruction cache
@@ -151,32 +151,32 @@ module smol_core #(
   reg         div_neg_q_q, div_neg_r_q;
 
   // ---------------------------------------------------------------- decode
-  wire [`SMOL_OPCODE_BITS-1:0] dec_op;
+  wire [`SMOL_DEC_OP_W-1:0] dec_op;
   wire dec_valid;
   smol_decoder u_decoder (.instr_i(ir_q), .op_o(dec_op), .valid_o(dec_valid));
 
-  wire [4:0]  f_rd    = ir_q[`SMOL_FIELD_RD_HI:`SMOL_FIELD_RD_LO];
-  wire [4:0]  f_rs1   = ir_q[`SMOL_FIELD_RS1_HI:`SMOL_FIELD_RS1_LO];
-  wire [4:0]  f_rs2   = ir_q[`SMOL_FIELD_RS2_HI:`SMOL_FIELD_RS2_LO];
-  wire [4:0]  f_brs1  = ir_q[`SMOL_FIELD_BRS1_HI:`SMOL_FIELD_BRS1_LO];
-  wire [4:0]  f_brs2  = ir_q[`SMOL_FIELD_BRS2_HI:`SMOL_FIELD_BRS2_LO];
-  wire [4:0]  f_fd    = ir_q[`SMOL_FIELD_FD_HI:`SMOL_FIELD_FD_LO];
-  wire [4:0]  f_fs1   = ir_q[`SMOL_FIELD_FS1_HI:`SMOL_FIELD_FS1_LO];
-  wire [4:0]  f_fs2   = ir_q[`SMOL_FIELD_FS2_HI:`SMOL_FIELD_FS2_LO];
-  wire [4:0]  f_fs3   = ir_q[`SMOL_FIELD_FS3_HI:`SMOL_FIELD_FS3_LO];
-  wire [2:0]  f_vd    = ir_q[`SMOL_FIELD_VD_HI:`SMOL_FIELD_VD_LO];
-  wire [2:0]  f_vs1   = ir_q[`SMOL_FIELD_VS1_HI:`SMOL_FIELD_VS1_LO];
-  wire [2:0]  f_vs2   = ir_q[`SMOL_FIELD_VS2_HI:`SMOL_FIELD_VS2_LO];
-  wire [15:0] f_imm   = ir_q[`SMOL_FIELD_SIMM16_HI:`SMOL_FIELD_SIMM16_LO];
-  wire [4:0]  f_shamt = ir_q[`SMOL_FIELD_SHAMT_HI:`SMOL_FIELD_SHAMT_LO];
-  wire [3:0]  f_lane  = ir_q[`SMOL_FIELD_LANE_HI:`SMOL_FIELD_LANE_LO];
-  wire [20:0] f_joff  = ir_q[`SMOL_FIELD_JOFF21_HI:`SMOL_FIELD_JOFF21_LO];
-  wire [1:0]  f_qn    = ir_q[`SMOL_FIELD_QN_HI:`SMOL_FIELD_QN_LO];
-
-  wire [31:0] simm   = {{16{f_imm[15]}}, f_imm};
-  wire [31:0] uimm   = {16'd0, f_imm};
-  wire [31:0] boff   = {{14{f_imm[15]}}, f_imm, 2'b00};
-  wire [31:0] joff   = {{9{f_joff[20]}}, f_joff, 2'b00};
+  wire [4:0]  f_rd    = `SMOL_DEC_RD(ir_q);
+  wire [4:0]  f_rs1   = `SMOL_DEC_RS1(ir_q);
+  wire [4:0]  f_rs2   = `SMOL_DEC_RS2(ir_q);
+  wire [4:0]  f_brs1  = `SMOL_DEC_BRS1(ir_q);
+  wire [4:0]  f_brs2  = `SMOL_DEC_BRS2(ir_q);
+  wire [4:0]  f_fd    = `SMOL_DEC_FD(ir_q);
+  wire [4:0]  f_fs1   = `SMOL_DEC_FS1(ir_q);
+  wire [4:0]  f_fs2   = `SMOL_DEC_FS2(ir_q);
+  wire [4:0]  f_fs3   = `SMOL_DEC_FS3(ir_q);
+  wire [2:0]  f_vd    = `SMOL_DEC_VD(ir_q);
+  wire [2:0]  f_vs1   = `SMOL_DEC_VS1(ir_q);
+  wire [2:0]  f_vs2   = `SMOL_DEC_VS2(ir_q);
+  wire [31:0] simm    = `SMOL_DEC_SIMM16(ir_q);
+  wire [31:0] uimm    = `SMOL_DEC_UIMM16(ir_q);
+  wire [31:0] boff    = `SMOL_DEC_BOFF16(ir_q);
+  wire [31:0] joff    = `SMOL_DEC_JOFF21(ir_q);
+  wire [31:0] shamt32 = `SMOL_DEC_SHAMT(ir_q);
+  wire [31:0] lane32  = `SMOL_DEC_LANE(ir_q);
+  wire [31:0] qn_count = `SMOL_DEC_QN(ir_q);  // 16, 32 or 64 elements
+  wire [15:0] f_imm   = uimm[15:0];
+  wire [4:0]  f_shamt = shamt32[4:0];
+  wire [3:0]  f_lane  = lane32[3:0];
 
   wire [31:0] xs1 = xrf_q[32*(f_rs1) +: 32];
   wire [31:0] xs2 = xrf_q[32*(f_rs2) +: 32];
@@ -361,7 +361,7 @@ module smol_core #(
 
   // ---------------------------------------------------------------- helpers for the sequencer
   wire [31:0] pc_next = pc_q + 32'd4;
-  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : ({30'd0, 4'd1} << (f_qn + 3'd4));
+  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : {2'b00, qn_count};
   wire [ABUF_AW:0] chunk_calc = ((q8_n_q - q8_off_q) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
                                                                     : (q8_n_q[ABUF_AW:0] - q8_off_q[ABUF_AW:0]);
   wire [31:0] ac_calc = qaptr_q + {q8_off_q[29:0], 2'b00};
