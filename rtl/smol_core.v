@@ -94,7 +94,6 @@ module smol_core #(
   reg [4:0]  state_q;
   reg [31:0] ir_q;
   reg [`SMOL_DEC_OP_W-1:0] op_q;
-  reg        op_valid_q;
 
   // instruction cache
   reg [127:0] ic_data_q [0:IC_LINES-1];
@@ -131,8 +130,8 @@ module smol_core #(
   reg [31:0]  q8_n_q, q8_off_q;
   reg [ABUF_AW:0] chunk_n_q, g_left_q, g_idx_q;
   reg [31:0]  ac_q;         // byte address of the chunk's activations
-  reg [31:0]  wc_q;         // byte address of the chunk's weights
-  reg [ABUF_AW:0] a_off_q;  // word offset of the chunk in the activation buffer
+  reg [3:0]   wc_q;         // byte offset in its line of the chunk's first weight
+  reg [ABUF_AW-1:0] a_off_q;  // word offset of the chunk in the activation buffer
   reg [31:0]  abuf_q [0:ABUF_WORDS-1];
   reg [31:0]  abuf_base_q;
   reg [ABUF_AW:0] abuf_len_q;
@@ -299,6 +298,7 @@ module smol_core #(
   wire [255:0] wpair_sh = wpair >> {wc_q[3:0], 3'b000};
   wire [639:0] rcat = {rbuf_q[4], rbuf_q[3], rbuf_q[2], rbuf_q[1], rbuf_q[0]};
   wire [639:0] rcat_sh = rcat >> {ma_addr_q[3:0], 3'b000};
+  wire [ABUF_AW-1:0] a_group = a_off_q + g_idx_q[ABUF_AW-1:0];  // first activation of the group
   integer j;
   always @(*) begin
     q8_w = 128'd0; q8_a = 512'd0; q8_acc = 512'd0; q8_en = 16'd0;
@@ -312,7 +312,7 @@ module smol_core #(
     end else begin
       q8_w = wpair_sh[127:0];
       for (j = 0; j < 16; j = j + 1) begin
-        q8_a[32*j +: 32]   = abuf_q[(a_off_q + g_idx_q + j) & (ABUF_WORDS - 1)];
+        q8_a[32*j +: 32]   = abuf_q[a_group + j[ABUF_AW-1:0]];
         q8_acc[32*j +: 32] = acc_q[32*(j) +: 32];
         q8_en[j]           = (j < g_k);
       end
@@ -322,7 +322,7 @@ module smol_core #(
   // ---------------------------------------------------------------- memory requests
   wire ic_hit = ic_valid_q[pc_q[IC_AW+3:4]] && (ic_tag_q[pc_q[IC_AW+3:4]] == pc_q[31:IC_AW+4]);
   wire ws_can_issue = (state_q == S_Q8_STREAM) && (ws_req_left_q != 0) &&
-                      ((ws_inflight_q + wf_count_q) < WFIFO_DEPTH);
+                      (({1'b0, ws_inflight_q} + {1'b0, wf_count_q}) < WFIFO_DEPTH[WFIFO_AW+1:0]);
   wire rd_active = (rd_req_left_q != 0) &&
                    (state_q == S_FETCH_WAIT || state_q == S_LOAD || state_q == S_VQ8);
   always @(*) begin
@@ -346,7 +346,7 @@ module smol_core #(
 
   // store overlaps the activation buffer / a cached instruction line
   wire [33:0] st_byte = {2'b00, mem_req_line_o, 4'b0000};
-  wire [33:0] abuf_end = {2'b00, abuf_base_q} + {{(33-ABUF_AW){1'b0}}, abuf_len_q, 2'b00};
+  wire [33:0] abuf_end = {2'b00, abuf_base_q} + {{(31-ABUF_AW){1'b0}}, abuf_len_q, 2'b00};
   wire st_hits_abuf = (abuf_len_q != 0) && (st_byte < abuf_end) && (st_byte + 34'd16 > {2'b00, abuf_base_q});
   wire [IC_AW-1:0] st_ic_idx = mem_req_line_o[IC_AW-1:0];
 
@@ -368,7 +368,7 @@ module smol_core #(
   wire [31:0] wc_calc = qwptr_q + q8_off_q;
   wire [33:0] abuf_rel = {2'b00, ac_calc} - {2'b00, abuf_base_q};
   wire abuf_hit = (abuf_len_q != 0) && !abuf_rel[33] &&
-                  (abuf_rel[33:2] + chunk_calc <= {{(32-ABUF_AW-1){1'b0}}, abuf_len_q});
+                  (abuf_rel[33:2] + {{(31-ABUF_AW){1'b0}}, chunk_calc} <= {{(32-ABUF_AW-1){1'b0}}, abuf_len_q});
 
   wire [15:0] ws_lines = ({12'd0, wc_calc[3:0]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd15) >> 4;
   wire [15:0] af_lines = ({14'd0, ac_calc[3:2]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd3) >> 2;
@@ -402,14 +402,14 @@ module smol_core #(
       af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0;
       ws_req_left_q <= 9'd0; ws_inflight_q <= 0; ws_line_q <= 28'd0;
       wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
-      ir_q <= 32'd0; op_q <= 0; op_valid_q <= 1'b0;
+      ir_q <= 32'd0; op_q <= 0;
       fop_q <= F_MOVA; red_fop_q <= F_ADD; neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
       scalar_q <= 1'b0; b_freg_q <= 1'b0; b_same_q <= 1'b0; lane_q <= 5'd0; lane_end_q <= 5'd0;
       post_q <= P_VREG; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
       st_idx_q <= 3'd0; st_last_q <= 3'd0; st_line_q <= 28'd0; st_img_q <= 640'd0; st_mask_q <= 80'd0;
       ma_addr_q <= 32'd0;
       q8_n_q <= 32'd0; q8_off_q <= 32'd0; chunk_n_q <= 0; g_left_q <= 0; g_idx_q <= 0;
-      ac_q <= 32'd0; wc_q <= 32'd0; a_off_q <= 0;
+      ac_q <= 32'd0; wc_q <= 4'd0; a_off_q <= 0;
       div_cnt_q <= 6'd0; div_quo_q <= 32'd0; div_rem_q <= 32'd0; div_den_q <= 32'd0;
       div_neg_q_q <= 1'b0; div_neg_r_q <= 1'b0;
       rvfi_valid_o <= 1'b0; rvfi_pc_o <= 32'd0; rvfi_insn_o <= 32'd0; rvfi_halt_o <= 1'b0;
@@ -500,7 +500,6 @@ module smol_core #(
         S_EXEC: begin
           rvfi_insn_o <= ir_q;
           op_q <= dec_op;
-          op_valid_q <= dec_valid;
           neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0; scalar_q <= 1'b0; b_freg_q <= 1'b0;
           b_same_q <= 1'b0; lane_q <= 5'd0; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
           for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= vrf_q[32*({f_vd, i[3:0]}) +: 32];
@@ -828,12 +827,12 @@ module smol_core #(
             end
           end else begin
             chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
-            ac_q <= ac_calc; wc_q <= wc_calc;
+            ac_q <= ac_calc; wc_q <= wc_calc[3:0];
             ws_line_q <= wc_calc[31:4];
             ws_req_left_q <= ws_lines[8:0];
             wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
             if (abuf_hit) begin
-              a_off_q <= abuf_rel[ABUF_AW+2:2];
+              a_off_q <= abuf_rel[ABUF_AW+1:2];
               state_q <= S_Q8_STREAM;
             end else begin
               abuf_len_q <= 0; a_off_q <= 0;

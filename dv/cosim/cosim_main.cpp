@@ -96,7 +96,20 @@ void print_summary(const char* what, const cosim::lockstep_result& r, double sec
     if (!r.report.empty()) std::fputs(r.report.c_str(), stdout);
 }
 
-int run_program(const std::string& path, uint64_t mem_size, std::optional<uint32_t> entry_opt, const common_options& o) {
+// Memory [0, end of the image) as $readmemh rows of one 16-byte line each (byte 0 least significant), for
+// the Icarus testbench.
+void write_hex(const std::string& path, const iss::memory& mem, uint64_t end) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) fail("cannot write {}", path);
+    for (uint64_t line = 0; line < (end + 15) / 16; ++line) {
+        for (int b = 15; b >= 0; --b) std::fprintf(f, "%02x", mem.data()[16 * line + uint64_t(b)]);
+        std::fputc('\n', f);
+    }
+    std::fclose(f);
+}
+
+int run_program(const std::string& path, uint64_t mem_size, std::optional<uint32_t> entry_opt, const std::string& hex,
+                const common_options& o) {
     auto assembled = assembler::assemble_file(path);
     if (!assembled.ok()) fail("{}: does not assemble: {}", path, assembled.errors.front().text());
     const auto& prog = assembled.prog;
@@ -109,6 +122,7 @@ int run_program(const std::string& path, uint64_t mem_size, std::optional<uint32
     for (const auto& s : prog.symbols)
         if (s.name == "main") entry = s.address;
     if (entry_opt) entry = *entry_opt;
+    if (!hex.empty()) write_hex(hex, m.mem(), prog.base + prog.image.size());
     log_file log(o.log_path);
     auto t0 = std::chrono::steady_clock::now();
     auto r = lockstep(m, t, entry, o, log.f);
@@ -212,6 +226,8 @@ int main(int argc, char** argv) {
     prog->add_option("file", path, "SMOL-32 assembly source")->required();
     prog->add_option("--mem-size", mem_size, "memory bytes");
     prog->add_option("--entry", entry, "entry pc (default: main)");
+    std::string hex;
+    prog->add_option("--hex", hex, "also write the memory image as $readmemh lines (Icarus testbench)");
     add_common(prog);
     uint64_t seed = 1;
     unsigned count = 10, length = 1000;
@@ -235,7 +251,7 @@ int main(int argc, char** argv) {
     add_common(fw);
     CLI11_PARSE(app, argc, argv);
     try {
-        if (prog->parsed()) return run_program(path, mem_size, entry, o);
+        if (prog->parsed()) return run_program(path, mem_size, entry, hex, o);
         if (rnd->parsed()) return run_random(seed, count, length, all_endings, o);
         return run_firmware(preset, quant, tokens, context, model_seed, o);
     } catch (const smol::error& e) {
