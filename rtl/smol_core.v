@@ -1,0 +1,979 @@
+// SMOL-32 core: a multi-cycle sequencer over one scalar/lane fp datapath, a 16-lane Q8 MAC unit fed by a
+// streamed weight port with its own line FIFO, an activation buffer, and a small instruction cache.
+// Every instruction of docs/isa.md; a trap stops the core before any state changes. The retire port
+// (rvfi_*) carries each instruction's commit record (docs/trace.md) for lockstep co-simulation.
+// Memory port: docs/rtl.md (16-byte lines, valid/ready requests, in-order read responses with an id).
+`include "smol32_decode.vh"
+module smol_core #(
+  parameter integer ABUF_WORDS  = 2048,  // activation buffer, fp32 words (a whole 1536-wide vector)
+  parameter integer ABUF_AW     = 11,    // log2(ABUF_WORDS)
+  parameter integer WFIFO_DEPTH = 32,    // weight-stream lines in flight or buffered (>= latency + 2)
+  parameter integer WFIFO_AW    = 5,     // log2(WFIFO_DEPTH)
+  parameter integer IC_LINES    = 64,    // instruction cache, 16-byte lines, direct mapped
+  parameter integer IC_AW       = 6      // log2(IC_LINES)
+) (
+  input  wire         clk_i,
+  input  wire         rst_ni,       // synchronous, active low: architectural reset
+  input  wire [31:0]  boot_pc_i,    // pc after reset
+  input  wire [32:0]  mem_size_i,   // bytes of memory, a multiple of 4 KiB, at most 2^32
+
+  // Memory port: one request per cycle when ready; reads answered in order after any latency.
+  output reg          mem_req_valid_o,
+  input  wire         mem_req_ready_i,
+  output reg  [27:0]  mem_req_line_o,   // byte address >> 4
+  output reg          mem_req_we_o,
+  output reg  [15:0]  mem_req_be_o,
+  output reg  [127:0] mem_req_wdata_o,
+  output reg          mem_req_id_o,     // 0: instruction/data, 1: Q8 weight stream
+  input  wire         mem_rsp_valid_i,
+  input  wire [127:0] mem_rsp_rdata_i,
+  input  wire         mem_rsp_id_i,
+
+  output wire         halted_o,         // stopped after halt or a trap
+
+  // Retire port: valid for one cycle per executed instruction (also the trapping one).
+  output reg          rvfi_valid_o,
+  output reg  [31:0]  rvfi_pc_o,
+  output reg  [31:0]  rvfi_insn_o,
+  output reg          rvfi_halt_o,
+  output reg  [2:0]   rvfi_trap_o,      // 0 none, else trap kind (docs/rtl.md)
+  output reg  [31:0]  rvfi_trap_addr_o,
+  output reg          rvfi_x_we_o,
+  output reg  [4:0]   rvfi_x_addr_o,
+  output reg  [31:0]  rvfi_x_wdata_o,
+  output reg          rvfi_f_we_o,
+  output reg  [4:0]   rvfi_f_addr_o,
+  output reg  [31:0]  rvfi_f_wdata_o,
+  output reg          rvfi_v_we_o,
+  output reg  [2:0]   rvfi_v_addr_o,
+  output reg  [511:0] rvfi_v_lanes_o,
+  output reg          rvfi_vl_we_o,
+  output reg  [4:0]   rvfi_vl_o,
+  output reg          rvfi_qscale_we_o,
+  output reg          rvfi_qw_we_o,
+  output reg          rvfi_qa_we_o,
+  output reg  [31:0]  rvfi_qscale_o,
+  output reg  [31:0]  rvfi_qw_o,
+  output reg  [31:0]  rvfi_qa_o,
+  output reg          rvfi_acc_we_o,
+  output reg  [511:0] rvfi_acc_o,
+  output reg          rvfi_mem_byte_o,  // one byte store
+  output reg  [4:0]   rvfi_mem_words_o, // number of word stores (0..16), consecutive from rvfi_mem_addr_o
+  output reg  [31:0]  rvfi_mem_addr_o,
+  output reg  [511:0] rvfi_mem_wdata_o
+);
+  // ---------------------------------------------------------------- constants (not encodings)
+  localparam [2:0] TRAP_NONE = 3'd0, TRAP_ILLEGAL = 3'd1, TRAP_FETCH_MISALIGNED = 3'd2,
+                   TRAP_FETCH_FAULT = 3'd3, TRAP_LOAD_MISALIGNED = 3'd4, TRAP_LOAD_FAULT = 3'd5,
+                   TRAP_STORE_MISALIGNED = 3'd6, TRAP_STORE_FAULT = 3'd7;
+  localparam [31:0] FP_NEG_ZERO = 32'h80000000, FP_NEG_INF = 32'hff800000, FP_POS_INF = 32'h7f800000,
+                    FP_ONE = 32'h3f800000;
+
+  localparam [4:0] S_FETCH = 5'd0, S_FETCH_WAIT = 5'd1, S_EXEC = 5'd2, S_LOAD = 5'd3, S_STORE = 5'd4,
+                   S_FLANE = 5'd5, S_RED_FILL = 5'd6, S_RED_TREE = 5'd7, S_ACC_SCALE = 5'd8,
+                   S_Q8_CHUNK = 5'd9, S_Q8_AFILL = 5'd10, S_Q8_STREAM = 5'd11, S_VQ8 = 5'd12,
+                   S_STOP = 5'd13, S_DIV = 5'd14;
+
+  // fp lane functions
+  localparam [3:0] F_ADD = 4'd0, F_MUL = 4'd1, F_FMA = 4'd2, F_MIN = 4'd3, F_MAX = 4'd4, F_MOVA = 4'd5,
+                   F_DIV = 4'd6, F_SQRT = 4'd7, F_EXP = 4'd8, F_SILU = 4'd9, F_RSQRT = 4'd10,
+                   F_RECIP = 4'd11;
+  // what happens after the lane loop
+  localparam [1:0] P_VREG = 2'd0, P_FREG = 2'd1, P_RED = 2'd2;
+
+  // ---------------------------------------------------------------- architectural state
+  reg [31:0] pc_q;
+  reg [1023:0] xrf_q;      // x[r] at [32r +: 32]
+  reg [1023:0] frf_q;      // f[r] at [32r +: 32]
+  reg [4095:0] vrf_q;      // v[r][lane] at [32 {r, lane} +: 32]
+  reg [4:0]  vl_q;
+  reg [511:0] acc_q;        // lane j at [32j +: 32]
+  reg [31:0] qscale_q, qwptr_q, qaptr_q;
+
+  // ---------------------------------------------------------------- micro-architectural state
+  reg [4:0]  state_q;
+  reg [31:0] ir_q;
+  reg [`SMOL_DEC_OP_W-1:0] op_q;
+
+  // instruction cache
+  reg [127:0] ic_data_q [0:IC_LINES-1];
+  reg [27-IC_AW:0] ic_tag_q [0:IC_LINES-1];
+  reg [IC_LINES-1:0] ic_valid_q;
+
+  // generic reads (id 0): up to 5 lines into rbuf
+  reg [27:0]  rd_line_q;
+  reg [3:0]   rd_req_left_q;
+  reg [3:0]   rd_rsp_idx_q;
+  reg [3:0]   rd_rsp_total_q;
+  reg [127:0] rbuf_q [0:4];
+
+  // stores: up to 5 lines from a shifted image
+  reg [639:0] st_img_q;
+  reg [79:0]  st_mask_q;
+  reg [27:0]  st_line_q;
+  reg [2:0]   st_idx_q, st_last_q;
+
+  // memory access of the current instruction
+  reg [31:0]  ma_addr_q;
+
+  // lane loop
+  reg [3:0]   fop_q, red_fop_q;
+  reg         neg_a_q, neg_b_q, neg_c_q, scalar_q, b_freg_q, b_same_q;
+  reg [4:0]   lane_q, lane_end_q;
+  reg [1:0]   post_q;
+  reg         mc_started_q;
+  reg [511:0] vres_q;       // lane results of the lane loop / tree
+  reg [3:0]   step_q;
+  reg         is_accread_q;
+
+  // Q8 stream
+  reg [31:0]  q8_n_q, q8_off_q;
+  reg [ABUF_AW:0] chunk_n_q, g_left_q, g_idx_q;
+  reg [31:0]  ac_q;         // byte address of the chunk's activations
+  reg [3:0]   wc_q;         // byte offset in its line of the chunk's first weight
+  reg [ABUF_AW-1:0] a_off_q;  // word offset of the chunk in the activation buffer
+  reg [31:0]  abuf_q [0:ABUF_WORDS-1];
+  reg [31:0]  abuf_base_q;
+  reg [ABUF_AW:0] abuf_len_q;
+  reg [27:0]  af_line_q;
+  reg [9:0]   af_req_left_q, af_rsp_left_q;
+  reg [27:0]  ws_line_q;
+  reg [8:0]   ws_req_left_q;
+  reg [WFIFO_AW:0] ws_inflight_q;
+  reg [127:0] wf_q [0:WFIFO_DEPTH-1];
+  reg [WFIFO_AW-1:0] wf_head_q, wf_tail_q;
+  reg [WFIFO_AW:0] wf_count_q;
+
+  // integer divider
+  reg [5:0]   div_cnt_q;
+  reg [31:0]  div_quo_q, div_rem_q, div_den_q;
+  reg         div_neg_q_q, div_neg_r_q;
+
+  // ---------------------------------------------------------------- decode
+  wire [`SMOL_DEC_OP_W-1:0] dec_op;
+  wire dec_valid;
+  smol_decoder u_decoder (.instr_i(ir_q), .op_o(dec_op), .valid_o(dec_valid));
+
+  wire [4:0]  f_rd    = `SMOL_DEC_RD(ir_q);
+  wire [4:0]  f_rs1   = `SMOL_DEC_RS1(ir_q);
+  wire [4:0]  f_rs2   = `SMOL_DEC_RS2(ir_q);
+  wire [4:0]  f_brs1  = `SMOL_DEC_BRS1(ir_q);
+  wire [4:0]  f_brs2  = `SMOL_DEC_BRS2(ir_q);
+  wire [4:0]  f_fd    = `SMOL_DEC_FD(ir_q);
+  wire [4:0]  f_fs1   = `SMOL_DEC_FS1(ir_q);
+  wire [4:0]  f_fs2   = `SMOL_DEC_FS2(ir_q);
+  wire [4:0]  f_fs3   = `SMOL_DEC_FS3(ir_q);
+  wire [2:0]  f_vd    = `SMOL_DEC_VD(ir_q);
+  wire [2:0]  f_vs1   = `SMOL_DEC_VS1(ir_q);
+  wire [2:0]  f_vs2   = `SMOL_DEC_VS2(ir_q);
+  wire [31:0] simm    = `SMOL_DEC_SIMM16(ir_q);
+  wire [31:0] uimm    = `SMOL_DEC_UIMM16(ir_q);
+  wire [31:0] boff    = `SMOL_DEC_BOFF16(ir_q);
+  wire [31:0] joff    = `SMOL_DEC_JOFF21(ir_q);
+  wire [31:0] shamt32 = `SMOL_DEC_SHAMT(ir_q);
+  wire [31:0] lane32  = `SMOL_DEC_LANE(ir_q);
+  wire [31:0] qn_count = `SMOL_DEC_QN(ir_q);  // 16, 32 or 64 elements
+  wire [15:0] f_imm   = uimm[15:0];
+  wire [4:0]  f_shamt = shamt32[4:0];
+  wire [3:0]  f_lane  = lane32[3:0];
+
+  wire [31:0] xs1 = xrf_q[32*(f_rs1) +: 32];
+  wire [31:0] xs2 = xrf_q[32*(f_rs2) +: 32];
+  wire [31:0] xb1 = xrf_q[32*(f_brs1) +: 32];
+  wire [31:0] xb2 = xrf_q[32*(f_brs2) +: 32];
+  wire [31:0] xrd = xrf_q[32*(f_rd) +: 32];     // store data, q8macn count, qsetbase/fsetbase source
+  wire [31:0] fs1v = frf_q[32*(f_fs1) +: 32];
+  wire [31:0] frd = frf_q[32*(f_fd) +: 32];     // sf data, qsetscale source
+
+  // ---------------------------------------------------------------- integer ALU
+  wire [63:0] mul_ss = $signed(xs1) * $signed(xs2);
+  wire [63:0] mul_uu = xs1 * xs2;
+  wire        slt_r  = $signed(xs1) < $signed(xs2);
+  wire        sltu_r = xs1 < xs2;
+  wire        slti_r = $signed(xs1) < $signed(simm);
+  wire        sltiu_r = xs1 < simm;
+
+  // ---------------------------------------------------------------- address checks
+  wire [31:0] ls_addr = xs1 + simm;                 // loads, stores (lvinc/svinc have imm 0)
+  wire [33:0] mem_size34 = {1'b0, mem_size_i};
+  wire [33:0] vbytes = {27'd0, vl_q, 2'b00};
+  function automatic inside_f(input [31:0] a, input [33:0] n, input [33:0] size);
+    inside_f = ({2'b00, a} + n) <= size;
+  endfunction
+
+  // ---------------------------------------------------------------- fp datapath
+  reg  [31:0] fa, fb, fc;
+  wire [31:0] fa_s = fa ^ {neg_a_q, 31'd0};
+  wire [31:0] fb_s = fb ^ {neg_b_q, 31'd0};
+  wire [31:0] fc_s = fc ^ {neg_c_q, 31'd0};
+  wire [31:0] add_y, mul_y, fma_y, min_y, max_y;
+  wire        cmp_eq, cmp_lt, cmp_le;
+  wire        ds_busy, ds_valid, tr_busy, tr_valid;
+  wire [31:0] ds_y, tr_y, cvt_sw_y, cvt_ws_y;
+  reg  [3:0]  cur_fop;
+
+  smol_fp_add u_fadd (.a_i(fa_s), .b_i(fb_s), .y_o(add_y));
+  smol_fp_mul u_fmul (.a_i(fa_s), .b_i(fb_s), .y_o(mul_y));
+  smol_fp_fma u_ffma (.a_i(fa_s), .b_i(fb_s), .c_i(fc_s), .y_o(fma_y));
+  smol_fp_cmp u_fcmp (.a_i(fa), .b_i(fb), .eq_o(cmp_eq), .lt_o(cmp_lt), .le_o(cmp_le),
+                      .min_o(min_y), .max_o(max_y));
+  smol_fp_cvt_s_w u_cvt_sw (.a_i(xs1), .y_o(cvt_sw_y));
+  smol_fp_cvt_w_s u_cvt_ws (.a_i(fs1v), .y_o(cvt_ws_y));
+
+  wire lane_active = (state_q == S_FLANE) && (lane_q != lane_end_q);
+  wire fop_multi   = (fop_q >= F_DIV);
+  wire mc_start    = lane_active && fop_multi && !mc_started_q;
+  wire ds_start    = mc_start && (fop_q == F_DIV || fop_q == F_SQRT) && !ds_busy;
+  wire tr_start    = mc_start && !(fop_q == F_DIV || fop_q == F_SQRT) && !tr_busy;
+  reg  [2:0] tr_op;
+  always @(*) begin
+    case (fop_q)
+      F_EXP:   tr_op = 3'd0;
+      F_SILU:  tr_op = 3'd1;
+      F_RSQRT: tr_op = 3'd2;
+      F_RECIP: tr_op = 3'd3;
+      default: tr_op = 3'd4;
+    endcase
+  end
+  smol_fp_divsqrt u_divsqrt (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(ds_start), .sqrt_i(fop_q == F_SQRT),
+                             .a_i(fa), .b_i(fb), .busy_o(ds_busy), .valid_o(ds_valid), .y_o(ds_y));
+  smol_fp_transc u_transc (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(tr_start), .op_i(tr_op), .a_i(fa),
+                           .busy_o(tr_busy), .valid_o(tr_valid), .y_o(tr_y));
+
+  // tree step: level sizes 8, 4, 2, 1
+  reg [3:0] tree_i, tree_stride;
+  always @(*) begin
+    if (step_q < 4'd8)       begin tree_i = step_q;         tree_stride = 4'd8; end
+    else if (step_q < 4'd12) begin tree_i = step_q - 4'd8;  tree_stride = 4'd4; end
+    else if (step_q < 4'd14) begin tree_i = step_q - 4'd12; tree_stride = 4'd2; end
+    else                     begin tree_i = 4'd0;           tree_stride = 4'd1; end
+  end
+  wire [3:0] tree_j = tree_i + tree_stride;
+
+  always @(*) begin
+    fa = 32'd0; fb = 32'd0; fc = 32'd0; cur_fop = fop_q;
+    case (state_q)
+      S_RED_TREE: begin
+        fa = vres_q[32*(tree_i) +: 32]; fb = vres_q[32*(tree_j) +: 32]; cur_fop = red_fop_q;
+      end
+      S_ACC_SCALE: begin
+        fa = vres_q[32*(0) +: 32]; fb = qscale_q; cur_fop = F_MUL;
+      end
+      default: begin
+        if (scalar_q || state_q == S_EXEC) begin  // fp compares read f registers in S_EXEC
+          fa = frf_q[32*(f_fs1) +: 32]; fb = frf_q[32*(f_fs2) +: 32]; fc = frf_q[32*(f_fs3) +: 32];
+        end else begin
+          fa = vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32];
+          fb = b_freg_q ? frf_q[32*(f_fs2) +: 32] : (b_same_q ? vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32] : vrf_q[32*({f_vs2, lane_q[3:0]}) +: 32]);
+          fc = vres_q[32*(lane_q[3:0]) +: 32];
+        end
+      end
+    endcase
+  end
+  // tree and scale steps never negate (the neg flags belong to the lane loop, cleared before them)
+  reg [31:0] fres;
+  always @(*) begin
+    case (cur_fop)
+      F_ADD:   fres = add_y;
+      F_MUL:   fres = mul_y;
+      F_FMA:   fres = fma_y;
+      F_MIN:   fres = min_y;
+      F_MAX:   fres = max_y;
+      default: fres = fa;
+    endcase
+  end
+
+  // ---------------------------------------------------------------- Q8 lanes
+  reg  [127:0] q8_w;
+  reg  [511:0] q8_a, q8_acc;
+  reg  [15:0]  q8_en;
+  wire [511:0] q8_y;
+  smol_q8_lanes u_q8 (.w_i(q8_w), .a_i(q8_a), .acc_i(q8_acc), .en_i(q8_en), .y_o(q8_y));
+
+  wire [4:0]  g_k = (g_left_q >= 16) ? 5'd16 : g_left_q[4:0];   // elements in this group
+  wire        g_two = ({1'b0, wc_q[3:0]} + g_k) > 5'd16;
+  wire        g_ready = (state_q == S_Q8_STREAM) && (g_left_q != 0) &&
+                        (wf_count_q >= (g_two ? 2 : 1));
+  wire [255:0] wpair = {wf_q[wf_head_q + 1'b1], wf_q[wf_head_q]};
+  wire [255:0] wpair_sh = wpair >> {wc_q[3:0], 3'b000};
+  wire [639:0] rcat = {rbuf_q[4], rbuf_q[3], rbuf_q[2], rbuf_q[1], rbuf_q[0]};
+  wire [639:0] rcat_sh = rcat >> {ma_addr_q[3:0], 3'b000};
+  wire [ABUF_AW-1:0] a_group = a_off_q + g_idx_q[ABUF_AW-1:0];  // first activation of the group
+  integer j;
+  always @(*) begin
+    q8_w = 128'd0; q8_a = 512'd0; q8_acc = 512'd0; q8_en = 16'd0;
+    if (state_q == S_VQ8) begin
+      q8_w = rcat_sh[127:0];
+      for (j = 0; j < 16; j = j + 1) begin
+        q8_a[32*j +: 32]   = (op_q == `SMOL_OP_VQ8MAC_ID) ? frf_q[32*(f_fs1) +: 32] : qscale_q;
+        q8_acc[32*j +: 32] = (op_q == `SMOL_OP_VQ8MAC_ID) ? vrf_q[32*({f_vd, j[3:0]}) +: 32] : FP_NEG_ZERO;
+        q8_en[j]           = (j < vl_q);
+      end
+    end else begin
+      q8_w = wpair_sh[127:0];
+      for (j = 0; j < 16; j = j + 1) begin
+        q8_a[32*j +: 32]   = abuf_q[a_group + j[ABUF_AW-1:0]];
+        q8_acc[32*j +: 32] = acc_q[32*(j) +: 32];
+        q8_en[j]           = (j < g_k);
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- memory requests
+  wire ic_hit = ic_valid_q[pc_q[IC_AW+3:4]] && (ic_tag_q[pc_q[IC_AW+3:4]] == pc_q[31:IC_AW+4]);
+  wire ws_can_issue = (state_q == S_Q8_STREAM) && (ws_req_left_q != 0) &&
+                      (({1'b0, ws_inflight_q} + {1'b0, wf_count_q}) < WFIFO_DEPTH[WFIFO_AW+1:0]);
+  wire rd_active = (rd_req_left_q != 0) &&
+                   (state_q == S_FETCH_WAIT || state_q == S_LOAD || state_q == S_VQ8);
+  always @(*) begin
+    mem_req_valid_o = 1'b0; mem_req_line_o = 28'd0; mem_req_we_o = 1'b0; mem_req_be_o = 16'd0;
+    mem_req_wdata_o = 128'd0; mem_req_id_o = 1'b0;
+    if (rd_active) begin
+      mem_req_valid_o = 1'b1; mem_req_line_o = rd_line_q;
+    end else if (state_q == S_Q8_AFILL && af_req_left_q != 10'd0) begin
+      mem_req_valid_o = 1'b1; mem_req_line_o = af_line_q;
+    end else if (ws_can_issue) begin
+      mem_req_valid_o = 1'b1; mem_req_line_o = ws_line_q; mem_req_id_o = 1'b1;
+    end else if (state_q == S_STORE) begin
+      mem_req_valid_o = 1'b1; mem_req_line_o = st_line_q + {25'd0, st_idx_q}; mem_req_we_o = 1'b1;
+      mem_req_be_o    = st_mask_q[16*st_idx_q +: 16];
+      mem_req_wdata_o = st_img_q[128*st_idx_q +: 128];
+    end
+  end
+  wire req_fire = mem_req_valid_o && mem_req_ready_i;
+  wire rsp0 = mem_rsp_valid_i && !mem_rsp_id_i;
+  wire rsp1 = mem_rsp_valid_i && mem_rsp_id_i;
+
+  // store overlaps the activation buffer / a cached instruction line
+  wire [33:0] st_byte = {2'b00, mem_req_line_o, 4'b0000};
+  wire [33:0] abuf_end = {2'b00, abuf_base_q} + {{(31-ABUF_AW){1'b0}}, abuf_len_q, 2'b00};
+  wire st_hits_abuf = (abuf_len_q != 0) && (st_byte < abuf_end) && (st_byte + 34'd16 > {2'b00, abuf_base_q});
+  wire [IC_AW-1:0] st_ic_idx = mem_req_line_o[IC_AW-1:0];
+
+  // ---------------------------------------------------------------- vector image of a store
+  reg [511:0] vimg;
+  integer jv;
+  always @(*) begin
+    for (jv = 0; jv < 16; jv = jv + 1) vimg[32*jv +: 32] = vrf_q[32*({f_vd, jv[3:0]}) +: 32];
+  end
+
+  assign halted_o = (state_q == S_STOP);
+
+  // ---------------------------------------------------------------- helpers for the sequencer
+  wire [31:0] pc_next = pc_q + 32'd4;
+  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : {2'b00, qn_count};
+  wire [ABUF_AW:0] chunk_calc = ((q8_n_q - q8_off_q) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
+                                                                    : (q8_n_q[ABUF_AW:0] - q8_off_q[ABUF_AW:0]);
+  wire [31:0] ac_calc = qaptr_q + {q8_off_q[29:0], 2'b00};
+  wire [31:0] wc_calc = qwptr_q + q8_off_q;
+  wire [33:0] abuf_rel = {2'b00, ac_calc} - {2'b00, abuf_base_q};
+  wire abuf_hit = (abuf_len_q != 0) && !abuf_rel[33] &&
+                  (abuf_rel[33:2] + {{(31-ABUF_AW){1'b0}}, chunk_calc} <= {{(32-ABUF_AW-1){1'b0}}, abuf_len_q});
+
+  wire [15:0] ws_lines = ({12'd0, wc_calc[3:0]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd15) >> 4;
+  wire [15:0] af_lines = ({14'd0, ac_calc[3:2]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd3) >> 2;
+  wire ws_fire = req_fire && mem_req_id_o;
+  // activation fill: where the four words of the arriving line go in the buffer
+  wire [27:0] fill_line = af_line_q - {18'd0, af_rsp_left_q} + {18'd0, af_req_left_q};
+  wire [33:0] fill_rel  = {2'b00, fill_line, 4'b0000} - {2'b00, ac_q};  // bytes from the chunk start
+  wire [33:0] fill_rel0 = fill_rel, fill_rel1 = fill_rel + 34'd4, fill_rel2 = fill_rel + 34'd8,
+              fill_rel3 = fill_rel + 34'd12;
+  wire [33:0] chunk_bytes = {{(31-ABUF_AW){1'b0}}, chunk_n_q, 2'b00};
+  wire [3:0]  fill_ok = {!fill_rel3[33] && fill_rel3 < chunk_bytes, !fill_rel2[33] && fill_rel2 < chunk_bytes,
+                         !fill_rel1[33] && fill_rel1 < chunk_bytes, !fill_rel0[33] && fill_rel0 < chunk_bytes};
+  wire [ABUF_AW-1:0] fill_idx0 = fill_rel0[ABUF_AW+1:2], fill_idx1 = fill_rel1[ABUF_AW+1:2],
+                     fill_idx2 = fill_rel2[ABUF_AW+1:2], fill_idx3 = fill_rel3[ABUF_AW+1:2];
+
+  integer i;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q <= S_FETCH;
+      pc_q <= boot_pc_i;
+      xrf_q <= {928'd0, mem_size_i[31:0] - 32'd16, 64'd0};
+      frf_q <= 1024'd0;
+      vrf_q <= 4096'd0;
+      acc_q <= 512'd0;
+      vres_q <= 512'd0;
+      vl_q <= 5'd16;
+      qscale_q <= FP_ONE; qwptr_q <= 32'd0; qaptr_q <= 32'd0;
+      ic_valid_q <= {IC_LINES{1'b0}};
+      abuf_len_q <= 0; abuf_base_q <= 32'd0;
+      rd_req_left_q <= 4'd0; rd_rsp_idx_q <= 4'd0; rd_rsp_total_q <= 4'd0; rd_line_q <= 28'd0;
+      af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0;
+      ws_req_left_q <= 9'd0; ws_inflight_q <= 0; ws_line_q <= 28'd0;
+      wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
+      ir_q <= 32'd0; op_q <= 0;
+      fop_q <= F_MOVA; red_fop_q <= F_ADD; neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
+      scalar_q <= 1'b0; b_freg_q <= 1'b0; b_same_q <= 1'b0; lane_q <= 5'd0; lane_end_q <= 5'd0;
+      post_q <= P_VREG; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
+      st_idx_q <= 3'd0; st_last_q <= 3'd0; st_line_q <= 28'd0; st_img_q <= 640'd0; st_mask_q <= 80'd0;
+      ma_addr_q <= 32'd0;
+      q8_n_q <= 32'd0; q8_off_q <= 32'd0; chunk_n_q <= 0; g_left_q <= 0; g_idx_q <= 0;
+      ac_q <= 32'd0; wc_q <= 4'd0; a_off_q <= 0;
+      div_cnt_q <= 6'd0; div_quo_q <= 32'd0; div_rem_q <= 32'd0; div_den_q <= 32'd0;
+      div_neg_q_q <= 1'b0; div_neg_r_q <= 1'b0;
+      rvfi_valid_o <= 1'b0; rvfi_pc_o <= 32'd0; rvfi_insn_o <= 32'd0; rvfi_halt_o <= 1'b0;
+      rvfi_trap_o <= TRAP_NONE; rvfi_trap_addr_o <= 32'd0;
+      rvfi_x_we_o <= 1'b0; rvfi_x_addr_o <= 5'd0; rvfi_x_wdata_o <= 32'd0;
+      rvfi_f_we_o <= 1'b0; rvfi_f_addr_o <= 5'd0; rvfi_f_wdata_o <= 32'd0;
+      rvfi_v_we_o <= 1'b0; rvfi_v_addr_o <= 3'd0; rvfi_v_lanes_o <= 512'd0;
+      rvfi_vl_we_o <= 1'b0; rvfi_vl_o <= 5'd0;
+      rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0;
+      rvfi_qscale_o <= 32'd0; rvfi_qw_o <= 32'd0; rvfi_qa_o <= 32'd0;
+      rvfi_acc_we_o <= 1'b0; rvfi_acc_o <= 512'd0;
+      rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_mem_addr_o <= 32'd0; rvfi_mem_wdata_o <= 512'd0;
+    end else begin
+      rvfi_valid_o <= 1'b0;
+
+      // -------- memory responses and request bookkeeping (any state)
+      if (req_fire) begin
+        if (rd_active) begin
+          rd_req_left_q <= rd_req_left_q - 4'd1; rd_line_q <= rd_line_q + 28'd1;
+        end else if (state_q == S_Q8_AFILL && af_req_left_q != 10'd0) begin
+          af_req_left_q <= af_req_left_q - 10'd1; af_line_q <= af_line_q + 28'd1;
+        end else if (ws_can_issue) begin
+          ws_req_left_q <= ws_req_left_q - 9'd1; ws_line_q <= ws_line_q + 28'd1;
+        end
+        if (mem_req_we_o) begin
+          if (st_hits_abuf) abuf_len_q <= 0;
+          if (ic_tag_q[st_ic_idx] == mem_req_line_o[27:IC_AW]) ic_valid_q[st_ic_idx] <= 1'b0;
+        end
+      end
+      if (rsp0) begin
+        if (state_q == S_Q8_AFILL) begin
+          if (fill_ok[0]) abuf_q[fill_idx0] <= mem_rsp_rdata_i[31:0];
+          if (fill_ok[1]) abuf_q[fill_idx1] <= mem_rsp_rdata_i[63:32];
+          if (fill_ok[2]) abuf_q[fill_idx2] <= mem_rsp_rdata_i[95:64];
+          if (fill_ok[3]) abuf_q[fill_idx3] <= mem_rsp_rdata_i[127:96];
+          af_rsp_left_q <= af_rsp_left_q - 10'd1;
+        end else begin
+          rbuf_q[rd_rsp_idx_q[2:0]] <= mem_rsp_rdata_i;
+          rd_rsp_idx_q <= rd_rsp_idx_q + 4'd1;
+        end
+      end
+      // weight FIFO: push on stream responses, pop on a MAC group
+      begin : wfifo
+        reg push, pop;
+        push = rsp1;
+        pop  = g_ready;
+        if (push) begin
+          wf_q[wf_tail_q] <= mem_rsp_rdata_i;
+          wf_tail_q <= wf_tail_q + 1'b1;
+        end
+        if (pop) wf_head_q <= wf_head_q + 1'b1;
+        wf_count_q <= wf_count_q + (push ? 1 : 0) - (pop ? 1 : 0);
+        ws_inflight_q <= ws_inflight_q + (ws_fire ? 1 : 0) - (push ? 1 : 0);
+      end
+
+      case (state_q)
+        // ------------------------------------------------------------ fetch
+        S_FETCH: begin
+          rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
+          rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
+          rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
+          rvfi_pc_o <= pc_q;
+          if (pc_q[1:0] != 2'b00) begin
+            rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_MISALIGNED;
+            rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
+          end else if (!inside_f(pc_q, 34'd4, mem_size34)) begin
+            rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_FAULT;
+            rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
+          end else if (ic_hit) begin
+            ir_q <= ic_data_q[pc_q[IC_AW+3:4]][32*pc_q[3:2] +: 32];
+            state_q <= S_EXEC;
+          end else begin
+            rd_line_q <= pc_q[31:4]; rd_req_left_q <= 4'd1; rd_rsp_idx_q <= 4'd0;
+            state_q <= S_FETCH_WAIT;
+          end
+        end
+        S_FETCH_WAIT: begin
+          if (rsp0) begin
+            ic_data_q[pc_q[IC_AW+3:4]] <= mem_rsp_rdata_i;
+            ic_tag_q[pc_q[IC_AW+3:4]]  <= pc_q[31:IC_AW+4];
+            ic_valid_q[pc_q[IC_AW+3:4]] <= 1'b1;
+            ir_q <= mem_rsp_rdata_i[32*pc_q[3:2] +: 32];
+            state_q <= S_EXEC;
+          end
+        end
+
+        // ------------------------------------------------------------ execute
+        S_EXEC: begin
+          rvfi_insn_o <= ir_q;
+          op_q <= dec_op;
+          neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0; scalar_q <= 1'b0; b_freg_q <= 1'b0;
+          b_same_q <= 1'b0; lane_q <= 5'd0; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
+          for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= vrf_q[32*({f_vd, i[3:0]}) +: 32];
+          if (!dec_valid) begin
+            rvfi_valid_o <= 1'b1; rvfi_trap_o <= TRAP_ILLEGAL; rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
+          end else begin
+            // defaults: a one-cycle instruction that retires now
+            state_q <= S_FETCH;
+            pc_q <= pc_next;
+            rvfi_valid_o <= 1'b1;
+            case (dec_op)
+              `SMOL_OP_ADD_ID:   xw(f_rd, xs1 + xs2);
+              `SMOL_OP_SUB_ID:   xw(f_rd, xs1 - xs2);
+              `SMOL_OP_MUL_ID:   xw(f_rd, mul_uu[31:0]);
+              `SMOL_OP_MULH_ID:  xw(f_rd, mul_ss[63:32]);
+              `SMOL_OP_MULHU_ID: xw(f_rd, mul_uu[63:32]);
+              `SMOL_OP_DIV_ID, `SMOL_OP_DIVU_ID, `SMOL_OP_REM_ID, `SMOL_OP_REMU_ID: begin
+                rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+                start_div(dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_REM_ID);
+                state_q <= S_DIV;
+              end
+              `SMOL_OP_AND_ID:   xw(f_rd, xs1 & xs2);
+              `SMOL_OP_OR_ID:    xw(f_rd, xs1 | xs2);
+              `SMOL_OP_XOR_ID:   xw(f_rd, xs1 ^ xs2);
+              `SMOL_OP_SLL_ID:   xw(f_rd, xs1 << xs2[4:0]);
+              `SMOL_OP_SRL_ID:   xw(f_rd, xs1 >> xs2[4:0]);
+              `SMOL_OP_SRA_ID:   xw(f_rd, $unsigned($signed(xs1) >>> xs2[4:0]));
+              `SMOL_OP_SLT_ID:   xw(f_rd, {31'd0, slt_r});
+              `SMOL_OP_SLTU_ID:  xw(f_rd, {31'd0, sltu_r});
+              `SMOL_OP_ADDI_ID:  xw(f_rd, xs1 + simm);
+              `SMOL_OP_ANDI_ID:  xw(f_rd, xs1 & uimm);
+              `SMOL_OP_ORI_ID:   xw(f_rd, xs1 | uimm);
+              `SMOL_OP_XORI_ID:  xw(f_rd, xs1 ^ uimm);
+              `SMOL_OP_SLTI_ID:  xw(f_rd, {31'd0, slti_r});
+              `SMOL_OP_SLTIU_ID: xw(f_rd, {31'd0, sltiu_r});
+              `SMOL_OP_LUI_ID:   xw(f_rd, {f_imm, 16'd0});
+              `SMOL_OP_AUIPC_ID: xw(f_rd, pc_q + {f_imm, 16'd0});
+              `SMOL_OP_SLLI_ID:  xw(f_rd, xs1 << f_shamt);
+              `SMOL_OP_SRLI_ID:  xw(f_rd, xs1 >> f_shamt);
+              `SMOL_OP_SRAI_ID:  xw(f_rd, $unsigned($signed(xs1) >>> f_shamt));
+
+              `SMOL_OP_LW_ID, `SMOL_OP_LF_ID, `SMOL_OP_LB_ID, `SMOL_OP_LBU_ID: begin
+                if ((dec_op == `SMOL_OP_LW_ID || dec_op == `SMOL_OP_LF_ID) && ls_addr[1:0] != 2'b00)
+                  trap(TRAP_LOAD_MISALIGNED, ls_addr);
+                else if (!inside_f(ls_addr, (dec_op == `SMOL_OP_LW_ID || dec_op == `SMOL_OP_LF_ID) ? 34'd4 : 34'd1,
+                                   mem_size34))
+                  trap(TRAP_LOAD_FAULT, ls_addr);
+                else start_read(ls_addr, 3'd1, S_LOAD);
+              end
+              `SMOL_OP_LV_ID, `SMOL_OP_LVINC_ID: begin
+                if (vl_q == 5'd0) start_read(ls_addr, 3'd0, S_LOAD);
+                else if (ls_addr[1:0] != 2'b00) trap(TRAP_LOAD_MISALIGNED, ls_addr);
+                else if (!inside_f(ls_addr, vbytes, mem_size34)) trap(TRAP_LOAD_FAULT, ls_addr);
+                else start_read(ls_addr, nlines(ls_addr, vbytes), S_LOAD);
+              end
+              `SMOL_OP_SW_ID, `SMOL_OP_SF_ID: begin
+                if (ls_addr[1:0] != 2'b00) trap(TRAP_STORE_MISALIGNED, ls_addr);
+                else if (!inside_f(ls_addr, 34'd4, mem_size34)) trap(TRAP_STORE_FAULT, ls_addr);
+                else start_store(ls_addr, {480'd0, (dec_op == `SMOL_OP_SW_ID) ? xrd : frd}, 7'd4);
+              end
+              `SMOL_OP_SB_ID: begin
+                if (!inside_f(ls_addr, 34'd1, mem_size34)) trap(TRAP_STORE_FAULT, ls_addr);
+                else start_store(ls_addr, {480'd0, xrd}, 7'd1);
+              end
+              `SMOL_OP_SV_ID, `SMOL_OP_SVINC_ID: begin
+                if (vl_q == 5'd0) store_done(ls_addr, 5'd0);
+                else if (ls_addr[1:0] != 2'b00) trap(TRAP_STORE_MISALIGNED, ls_addr);
+                else if (!inside_f(ls_addr, vbytes, mem_size34)) trap(TRAP_STORE_FAULT, ls_addr);
+                else start_store(ls_addr, vimg, {vl_q, 2'b00});
+              end
+              `SMOL_OP_FLUI_ID: fw(f_fd, {f_imm, 16'd0});
+
+              `SMOL_OP_BEQ_ID:  if (xb1 == xb2) pc_q <= pc_q + boff;
+              `SMOL_OP_BNE_ID:  if (xb1 != xb2) pc_q <= pc_q + boff;
+              `SMOL_OP_BLT_ID:  if ($signed(xb1) < $signed(xb2)) pc_q <= pc_q + boff;
+              `SMOL_OP_BGE_ID:  if ($signed(xb1) >= $signed(xb2)) pc_q <= pc_q + boff;
+              `SMOL_OP_BLTU_ID: if (xb1 < xb2) pc_q <= pc_q + boff;
+              `SMOL_OP_BGEU_ID: if (xb1 >= xb2) pc_q <= pc_q + boff;
+              `SMOL_OP_LOOP_ID: begin
+                xw(f_brs1, xb1 - 32'd1);
+                if (xb1 != 32'd1) pc_q <= pc_q + boff;
+              end
+              `SMOL_OP_JAL_ID: begin
+                xw(f_rd, pc_next);
+                pc_q <= pc_q + joff;
+              end
+              `SMOL_OP_JALR_ID: begin
+                if (ls_addr[1:0] != 2'b00) trap(TRAP_FETCH_MISALIGNED, ls_addr);
+                else begin
+                  xw(f_rd, pc_next);
+                  pc_q <= ls_addr;
+                end
+              end
+              `SMOL_OP_HALT_ID: begin
+                pc_q <= pc_q; rvfi_halt_o <= 1'b1; state_q <= S_STOP;
+              end
+
+              // scalar fp through the lane loop (one lane)
+              `SMOL_OP_FADD_ID:   sfp(F_ADD, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FSUB_ID:   sfp(F_ADD, 1'b0, 1'b1, 1'b0);
+              `SMOL_OP_FMUL_ID:   sfp(F_MUL, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FDIV_ID:   sfp(F_DIV, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FMIN_ID:   sfp(F_MIN, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FMAX_ID:   sfp(F_MAX, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FSQRT_ID:  sfp(F_SQRT, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FRSQRT_ID: sfp(F_RSQRT, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FEXP_ID:   sfp(F_EXP, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FRECIP_ID: sfp(F_RECIP, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FSILU_ID:  sfp(F_SILU, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FMADD_ID:  sfp(F_FMA, 1'b0, 1'b0, 1'b0);
+              `SMOL_OP_FMSUB_ID:  sfp(F_FMA, 1'b0, 1'b0, 1'b1);
+              `SMOL_OP_FNMSUB_ID: sfp(F_FMA, 1'b1, 1'b0, 1'b0);
+              `SMOL_OP_FCVT_S_W_ID: fw(f_fd, cvt_sw_y);
+              `SMOL_OP_FCVT_W_S_ID: xw(f_rd, cvt_ws_y);
+              `SMOL_OP_FEQ_ID:    xw(f_rd, {31'd0, cmp_eq});
+              `SMOL_OP_FLT_ID:    xw(f_rd, {31'd0, cmp_lt});
+              `SMOL_OP_FLE_ID:    xw(f_rd, {31'd0, cmp_le});
+              `SMOL_OP_FMOV_ID:   fw(f_fd, fs1v);
+              `SMOL_OP_FNEG_ID:   fw(f_fd, fs1v ^ FP_NEG_ZERO);
+              `SMOL_OP_FABS_ID:   fw(f_fd, fs1v & ~FP_NEG_ZERO);
+              `SMOL_OP_FMV_X_W_ID: xw(f_rd, fs1v);
+              `SMOL_OP_FMV_W_X_ID: fw(f_fd, xs1);
+
+              // vector element-wise
+              `SMOL_OP_VADD_ID:   vfp(F_ADD, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VSUB_ID:   vfp(F_ADD, 1'b0, 1'b1, 1'b0, P_VREG);
+              `SMOL_OP_VMUL_ID:   vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VFMA_ID:   vfp(F_FMA, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VFNMS_ID:  vfp(F_FMA, 1'b1, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VMAX_ID:   vfp(F_MAX, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VMIN_ID:   vfp(F_MIN, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VADDS_ID:  begin vfp(F_ADD, 1'b0, 1'b0, 1'b0, P_VREG); b_freg_q <= 1'b1; end
+              `SMOL_OP_VSUBS_ID:  begin vfp(F_ADD, 1'b0, 1'b1, 1'b0, P_VREG); b_freg_q <= 1'b1; end
+              `SMOL_OP_VMULS_ID:  begin vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_VREG); b_freg_q <= 1'b1; end
+              `SMOL_OP_VFMAS_ID:  begin vfp(F_FMA, 1'b0, 1'b0, 1'b0, P_VREG); b_freg_q <= 1'b1; end
+              `SMOL_OP_VSQRT_ID:  vfp(F_SQRT, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VRSQRT_ID: vfp(F_RSQRT, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VEXP_ID:   vfp(F_EXP, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VSILU_ID:  vfp(F_SILU, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VRECIP_ID: vfp(F_RECIP, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VMOV_ID:   vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_VREG);
+              `SMOL_OP_VBCAST_ID: begin
+                for (i = 0; i < 16; i = i + 1) if (i < vl_q) vres_q[32*(i) +: 32] <= fs1v;
+                rvfi_valid_o <= 1'b0; pc_q <= pc_q; post_q <= P_VREG; lane_end_q <= 5'd0;
+                state_q <= S_FLANE;
+              end
+              // reductions: lane function in the lane loop, identities, then the fixed tree
+              `SMOL_OP_VREDSUM_ID: begin vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; end
+              `SMOL_OP_VREDMAX_ID: begin vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_MAX; end
+              `SMOL_OP_VREDMIN_ID: begin vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_MIN; end
+              `SMOL_OP_VREDSQS_ID: begin
+                vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; b_same_q <= 1'b1;
+              end
+              `SMOL_OP_VDOT_ID:    begin vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; end
+              `SMOL_OP_VGETL_ID:  fw(f_fd, vrf_q[32*({f_vs1, f_lane}) +: 32]);
+              `SMOL_OP_VSETL_ID: begin
+                vres_q[32*(f_lane) +: 32] <= fs1v;
+                rvfi_valid_o <= 1'b0; pc_q <= pc_q; post_q <= P_VREG; lane_end_q <= 5'd0;
+                state_q <= S_FLANE;
+              end
+              `SMOL_OP_SETVL_ID: begin
+                vl_q <= (xs1 > 32'd16) ? 5'd16 : xs1[4:0];
+                rvfi_vl_we_o <= 1'b1; rvfi_vl_o <= (xs1 > 32'd16) ? 5'd16 : xs1[4:0];
+                xw(f_rd, (xs1 > 32'd16) ? 32'd16 : xs1);
+              end
+
+              // Q8
+              `SMOL_OP_QSETSCALE_ID: begin
+                qscale_q <= fs1v; rvfi_qscale_we_o <= 1'b1; rvfi_qscale_o <= fs1v;
+              end
+              `SMOL_OP_QSETBASE_ID: begin qwptr_q <= xs1; rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= xs1; end
+              `SMOL_OP_FSETBASE_ID: begin qaptr_q <= xs1; rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= xs1; end
+              `SMOL_OP_QGETBASE_ID: xw(f_rd, qwptr_q);
+              `SMOL_OP_FGETBASE_ID: xw(f_rd, qaptr_q);
+              `SMOL_OP_ACCZERO_ID: begin
+                for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= 32'd0;
+                rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= 512'd0;
+              end
+              `SMOL_OP_ACCREAD_ID: begin
+                for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= acc_q[32*(i) +: 32];
+                rvfi_valid_o <= 1'b0; pc_q <= pc_q; red_fop_q <= F_ADD; is_accread_q <= 1'b1;
+                state_q <= S_RED_TREE;
+              end
+              `SMOL_OP_Q8MAC_ID, `SMOL_OP_Q8MACINC_ID, `SMOL_OP_Q8MACN_ID: begin
+                if (q8_count != 0 && !inside_f(qwptr_q, q8_count, mem_size34))
+                  trap(TRAP_LOAD_FAULT, qwptr_q);
+                else if (q8_count != 0 && qaptr_q[1:0] != 2'b00)
+                  trap(TRAP_LOAD_MISALIGNED, qaptr_q);
+                else if (q8_count != 0 && !inside_f(qaptr_q, {q8_count[31:0], 2'b00}, mem_size34))
+                  trap(TRAP_LOAD_FAULT, qaptr_q);
+                else begin
+                  rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+                  q8_n_q <= q8_count[31:0]; q8_off_q <= 32'd0;
+                  state_q <= S_Q8_CHUNK;
+                end
+              end
+              `SMOL_OP_VQ8MUL_ID, `SMOL_OP_VQ8MAC_ID: begin
+                if (vl_q != 5'd0 && !inside_f(qwptr_q, {29'd0, vl_q}, mem_size34))
+                  trap(TRAP_LOAD_FAULT, qwptr_q);
+                else start_read(qwptr_q, (vl_q == 5'd0) ? 3'd0 : nlines(qwptr_q, {29'd0, vl_q}), S_VQ8);
+              end
+              default: trap(TRAP_ILLEGAL, pc_q);
+            endcase
+          end
+        end
+
+        // ------------------------------------------------------------ integer division (1 bit/cycle)
+        S_DIV: begin
+          if (div_cnt_q != 6'd0) begin : divstep
+            reg [32:0] trial;
+            trial = {div_rem_q, div_quo_q[31]} - {1'b0, div_den_q};
+            if (!trial[32]) begin
+              div_rem_q <= trial[31:0]; div_quo_q <= {div_quo_q[30:0], 1'b1};
+            end else begin
+              div_rem_q <= {div_rem_q[30:0], div_quo_q[31]}; div_quo_q <= {div_quo_q[30:0], 1'b0};
+            end
+            div_cnt_q <= div_cnt_q - 6'd1;
+          end else begin
+            // quotient/remainder of the magnitudes, then signs and the special cases of docs/isa.md §3
+            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            if (xs2 == 32'd0)
+              xw(f_rd, (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID) ? 32'hffffffff : xs1);
+            else if (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID)
+              xw(f_rd, div_neg_q_q ? (32'd0 - div_quo_q) : div_quo_q);
+            else
+              xw(f_rd, div_neg_r_q ? (32'd0 - div_rem_q) : div_rem_q);
+          end
+        end
+
+        // ------------------------------------------------------------ loads
+        S_LOAD, S_VQ8: begin
+          if (rd_req_left_q == 4'd0 && rd_rsp_idx_q == rd_rsp_total_q) begin
+            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            if (state_q == S_VQ8) begin
+              vw_lanes(f_vd, q8_y);
+              qwptr_q <= qwptr_q + {27'd0, vl_q}; rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + {27'd0, vl_q};
+            end else case (op_q)
+              `SMOL_OP_LW_ID:  xw(f_rd, rcat_sh[31:0]);
+              `SMOL_OP_LF_ID:  fw(f_fd, rcat_sh[31:0]);
+              `SMOL_OP_LB_ID:  xw(f_rd, {{24{rcat_sh[7]}}, rcat_sh[7:0]});
+              `SMOL_OP_LBU_ID: xw(f_rd, {24'd0, rcat_sh[7:0]});
+              default: begin  // lv, lvinc
+                vw_lanes(f_vd, rcat_sh[511:0]);
+                if (op_q == `SMOL_OP_LVINC_ID) xw(f_rs1, xs1 + {25'd0, vl_q, 2'b00});
+              end
+            endcase
+          end
+        end
+
+        // ------------------------------------------------------------ stores
+        S_STORE: begin
+          if (req_fire) begin
+            if (st_idx_q == st_last_q) begin
+              rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+              if (op_q == `SMOL_OP_SB_ID) begin
+                rvfi_mem_byte_o <= 1'b1; rvfi_mem_addr_o <= ma_addr_q;
+                rvfi_mem_wdata_o <= {504'd0, xrd[7:0]};
+              end else if (op_q == `SMOL_OP_SW_ID || op_q == `SMOL_OP_SF_ID) begin
+                rvfi_mem_words_o <= 5'd1; rvfi_mem_addr_o <= ma_addr_q;
+                rvfi_mem_wdata_o <= {480'd0, (op_q == `SMOL_OP_SW_ID) ? xrd : frd};
+              end else
+                store_done(ma_addr_q, vl_q);
+            end
+            st_idx_q <= st_idx_q + 3'd1;
+          end
+        end
+
+        // ------------------------------------------------------------ lane loop (fp)
+        S_FLANE: begin
+          if (lane_q == lane_end_q) begin
+            case (post_q)
+              P_FREG: begin
+                fw(f_fd, vres_q[32*(0) +: 32]); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+              end
+              P_RED: begin
+                state_q <= S_RED_FILL;
+              end
+              default: begin
+                vw_vres(f_vd); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+              end
+            endcase
+          end else if (!fop_multi) begin
+            vres_q[32*(lane_q[3:0]) +: 32] <= fres;
+            lane_q <= lane_q + 5'd1;
+          end else begin
+            if (ds_start || tr_start) mc_started_q <= 1'b1;
+            if (mc_started_q && (ds_valid || tr_valid)) begin
+              vres_q[32*(lane_q[3:0]) +: 32] <= ds_valid ? ds_y : tr_y;
+              lane_q <= lane_q + 5'd1;
+              mc_started_q <= 1'b0;
+            end
+          end
+        end
+        S_RED_FILL: begin
+          for (i = 0; i < 16; i = i + 1)
+            if (i >= vl_q) vres_q[32*(i) +: 32] <= (red_fop_q == F_MAX) ? FP_NEG_INF :
+                                        (red_fop_q == F_MIN) ? FP_POS_INF : FP_NEG_ZERO;
+          neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
+          state_q <= S_RED_TREE;
+        end
+        S_RED_TREE: begin
+          vres_q[32*(tree_i) +: 32] <= fres;
+          step_q <= step_q + 4'd1;
+          if (step_q == 4'd14) begin
+            if (is_accread_q) state_q <= S_ACC_SCALE;
+            else begin
+              fw(f_fd, fres); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            end
+          end
+        end
+        S_ACC_SCALE: begin
+          fw(f_fd, fres); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+        end
+
+        // ------------------------------------------------------------ Q8 MAC stream
+        S_Q8_CHUNK: begin
+          if (q8_off_q == q8_n_q) begin
+            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            rvfi_acc_we_o <= 1'b1;
+            for (i = 0; i < 16; i = i + 1) rvfi_acc_o[32*i +: 32] <= acc_q[32*(i) +: 32];
+            if (op_q != `SMOL_OP_Q8MAC_ID) begin
+              qwptr_q <= qwptr_q + q8_n_q; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
+              rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_n_q;
+              rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= qaptr_q + {q8_n_q[29:0], 2'b00};
+            end
+          end else begin
+            chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
+            ac_q <= ac_calc; wc_q <= wc_calc[3:0];
+            ws_line_q <= wc_calc[31:4];
+            ws_req_left_q <= ws_lines[8:0];
+            wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
+            if (abuf_hit) begin
+              a_off_q <= abuf_rel[ABUF_AW+1:2];
+              state_q <= S_Q8_STREAM;
+            end else begin
+              abuf_len_q <= 0; a_off_q <= 0;
+              af_line_q <= ac_calc[31:4];
+              af_req_left_q <= af_lines[9:0];
+              af_rsp_left_q <= af_lines[9:0];
+              state_q <= S_Q8_AFILL;
+            end
+          end
+        end
+        S_Q8_AFILL: begin
+          if (af_req_left_q == 10'd0 && af_rsp_left_q == 10'd0) begin
+            abuf_base_q <= ac_q; abuf_len_q <= chunk_n_q;
+            state_q <= S_Q8_STREAM;
+          end
+        end
+        S_Q8_STREAM: begin
+          if (g_ready) begin
+            for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= q8_y[32*i +: 32];
+            g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
+            g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
+          end else if (g_left_q == 0 && ws_inflight_q == 0 && ws_req_left_q == 0) begin
+            q8_off_q <= q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q};
+            state_q <= S_Q8_CHUNK;
+          end
+        end
+
+        S_STOP: ;
+        default: state_q <= S_STOP;
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------- sequencer tasks
+  task xw(input [4:0] r, input [31:0] v);
+    begin
+      if (r != 5'd0) begin
+        xrf_q[32*(r) +: 32] <= v; rvfi_x_we_o <= 1'b1; rvfi_x_addr_o <= r; rvfi_x_wdata_o <= v;
+      end
+    end
+  endtask
+  task fw(input [4:0] r, input [31:0] v);
+    begin
+      if (r != 5'd0) begin
+        frf_q[32*(r) +: 32] <= v; rvfi_f_we_o <= 1'b1; rvfi_f_addr_o <= r; rvfi_f_wdata_o <= v;
+      end
+    end
+  endtask
+  // lanes below vl from `lanes`, the others keep their value
+  task vw_lanes(input [2:0] r, input [511:0] lanes);
+    integer k;
+    reg [511:0] merged;
+    begin
+      for (k = 0; k < 16; k = k + 1) begin
+        merged[32*k +: 32] = (k < vl_q) ? lanes[32*k +: 32] : vrf_q[32*({r, k[3:0]}) +: 32];
+        vrf_q[32*({r, k[3:0]}) +: 32] <= merged[32*k +: 32];
+      end
+      rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r; rvfi_v_lanes_o <= merged;
+    end
+  endtask
+  task vw_vres(input [2:0] r);
+    integer k;
+    begin
+      for (k = 0; k < 16; k = k + 1) begin
+        vrf_q[32*({r, k[3:0]}) +: 32] <= vres_q[32*(k) +: 32];
+        rvfi_v_lanes_o[32*k +: 32] <= vres_q[32*(k) +: 32];
+      end
+      rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r;
+    end
+  endtask
+  task trap(input [2:0] kind, input [31:0] addr);
+    begin
+      rvfi_valid_o <= 1'b1; rvfi_trap_o <= kind; rvfi_trap_addr_o <= addr;
+      pc_q <= pc_q; state_q <= S_STOP;
+    end
+  endtask
+  function automatic [2:0] nlines(input [31:0] a, input [33:0] n);
+    reg [33:0] last;
+    reg [29:0] diff;
+    begin
+      last = {2'b00, a} + n - 34'd1;
+      diff = last[33:4] - {2'd0, a[31:4]} + 30'd1;
+      nlines = diff[2:0];
+    end
+  endfunction
+  task start_read(input [31:0] a, input [2:0] lines, input [4:0] next_state);
+    begin
+      rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+      ma_addr_q <= a; rd_line_q <= a[31:4]; rd_req_left_q <= {1'b0, lines}; rd_rsp_idx_q <= 4'd0;
+      rd_rsp_total_q <= {1'b0, lines};
+      state_q <= next_state;
+    end
+  endtask
+  task start_store(input [31:0] a, input [511:0] data, input [6:0] nbytes);
+    reg [79:0] m;
+    reg [33:0] last;
+    reg [29:0] ldiff;
+    begin
+      rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+      m = (80'd1 << nbytes) - 80'd1;
+      st_mask_q <= m << a[3:0];
+      st_img_q <= {128'd0, data} << {a[3:0], 3'b000};
+      st_line_q <= a[31:4]; st_idx_q <= 3'd0;
+      last = {2'b00, a} + {27'd0, nbytes} - 34'd1;
+      ldiff = last[33:4] - {2'd0, a[31:4]};
+      st_last_q <= ldiff[2:0];
+      ma_addr_q <= a;
+      state_q <= S_STORE;
+    end
+  endtask
+  // a vector store's record: vl words, then the svinc pointer update
+  task store_done(input [31:0] a, input [4:0] words);
+    begin
+      rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+      rvfi_mem_words_o <= words; rvfi_mem_addr_o <= a; rvfi_mem_wdata_o <= vimg;
+      if (((state_q == S_EXEC) ? dec_op : op_q) == `SMOL_OP_SVINC_ID)
+        xw(f_rs1, xs1 + {25'd0, vl_q, 2'b00});
+    end
+  endtask
+  task sfp(input [3:0] fop, input na, input nb, input nc);
+    begin
+      rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+      fop_q <= fop; neg_a_q <= na; neg_b_q <= nb; neg_c_q <= nc; scalar_q <= 1'b1;
+      lane_end_q <= 5'd1; post_q <= P_FREG; state_q <= S_FLANE;
+    end
+  endtask
+  task vfp(input [3:0] fop, input na, input nb, input nc, input [1:0] post);
+    begin
+      rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+      fop_q <= fop; neg_a_q <= na; neg_b_q <= nb; neg_c_q <= nc; scalar_q <= 1'b0;
+      lane_end_q <= vl_q; post_q <= post; state_q <= S_FLANE;
+    end
+  endtask
+  task start_div(input sgn);
+    reg [31:0] a, b;
+    begin
+      a = (sgn && xs1[31]) ? (32'd0 - xs1) : xs1;
+      b = (sgn && xs2[31]) ? (32'd0 - xs2) : xs2;
+      div_quo_q <= a; div_rem_q <= 32'd0; div_den_q <= b; div_cnt_q <= 6'd32;
+      div_neg_q_q <= sgn && (xs1[31] ^ xs2[31]);
+      div_neg_r_q <= sgn && xs1[31];
+    end
+  endtask
+endmodule
