@@ -55,9 +55,12 @@ def main(argv=None):
     p.add_argument("-m", "--model", required=True, help="HF checkpoint directory")
     p.add_argument("--ids", required=True, help="uint16 .npy of token ids")
     p.add_argument("--context", type=int, default=DEFAULT_CONTEXT)
-    p.add_argument("--quant", default="f32")
+    p.add_argument("--quant", default="f32", help="f32, q8 or q8r (smol_reference.quant)")
+    p.add_argument("--windows", type=int, help="score only the first N windows")
     args = p.parse_args(argv)
     ids = np.load(args.ids)
+    if args.windows:
+        ids = first_windows(ids, args.context, args.windows)
     loss = validation_loss(ReferenceModel(load_checkpoint(args.model), args.quant), ids, args.context)
     print(json.dumps({"val_loss": loss, "perplexity": math.exp(loss), "tokens": int(len(ids))}))
     return 0

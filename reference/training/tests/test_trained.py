@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import numpy as np
@@ -23,6 +24,7 @@ from smol_reference.model import ReferenceModel  # noqa: E402
 
 MODEL_DIR = os.path.join(REPO, "models-trained", "smol-prose")
 DATA_DIR = os.path.join(TRAINING, "data")
+SMOL_BIN = os.environ.get("SMOL_BIN")
 
 
 def recorded():
@@ -50,6 +52,26 @@ class TrainedCheckpoint(unittest.TestCase):
         ids = np.load(os.path.join(DATA_DIR, "valid.ids.npy"))
         self.assertEqual(int(ids[0]), 0)
         self.assertEqual(int((ids == 0).sum()), len(documents))
+
+
+@unittest.skipUnless(SMOL_BIN, "SMOL_BIN is not set (run through CTest)")
+class EngineTokenizer(unittest.TestCase):
+    def test_engine_tokenizes_the_validation_text_to_the_committed_ids(self):
+        # HF tokenizers (train_tokenizer.mjs) encoded each document after an <|endoftext|>; the engine, told
+        # to parse special tokens, must give the same ids for the same documents written that way.
+        with open(os.path.join(DATA_DIR, "valid.txt"), encoding="utf-8") as f:
+            documents = f.read()[:-1].split("\n<|endoftext|>\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "valid.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("".join("<|endoftext|>" + d for d in documents))
+            r = subprocess.run([SMOL_BIN, "tokenize", "-m", MODEL_DIR, "--parse-special", "--json", "-f", path],
+                               capture_output=True, text=True, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        engine_ids = json.loads(r.stdout)["ids"]
+        committed = np.load(os.path.join(DATA_DIR, "valid.ids.npy")).tolist()
+        self.assertEqual(len(engine_ids), len(committed))
+        self.assertEqual(engine_ids, committed)
 
 
 class TrainingReproducible(unittest.TestCase):
