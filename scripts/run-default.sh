@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build
-build/smol generate -m models-trained/smol-prose -p "It was a" -n 64 --seed 1 --temp 0.8
+build/smol generate -m models-trained/smol-prose -p "It was a" -n 64 --seed 1 --temp 0.6 --top-k 40
