@@ -9,6 +9,8 @@ packages=(
   libpcre2-dev libonig-dev                          # Unicode regex for the tokenizer
   python3 python3-numpy python3-torch               # the PyTorch reference
   iverilog verilator yosys                          # RTL tools (isa_decode_verilog_* tests, rtl/)
+  python3-matplotlib                                # the trained model's loss curve (reference/training)
+  r-base-core r-cran-janeaustenr bible-kjv          # public-domain text of its corpus (Austen in R data, KJV)
 )
 # Test oracles (HF tokenizers, @huggingface/jinja) run on Node; a machine may already have Node with its own npm.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
