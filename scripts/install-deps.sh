@@ -8,6 +8,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libpcre2-dev libonig-dev                          # Unicode regex for the tokenizer
   python3 python3-numpy python3-torch               # the PyTorch reference
+  rustc cargo librust-anyhow-dev librust-clap-dev     # the Rust port (rust/): Debian's toolchain and crates,
+  librust-memmap2-dev librust-onig-dev librust-serde-json-dev  # built offline from /usr/share/cargo/registry
 )
 # Test oracles (HF tokenizers, @huggingface/jinja) run on Node; a machine may already have Node with its own npm.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -1,0 +1,402 @@
+//! The smol32 model file (docs/model-format.md): a 128-byte header holding the config, a directory of
+//! 48-byte tensor entries, then 64-byte-aligned tensor data. The loader recomputes the whole layout from the
+//! header's config and quant scheme and requires every directory field to match it, so nothing read from the
+//! file is trusted before it is checked against the file's length. Weights are used in place, mmapped.
+use crate::config::ModelConfig;
+use anyhow::{bail, Context, Result};
+use std::fs::File;
+use std::path::Path;
+
+pub const MAGIC: &[u8; 8] = b"SMOL32MF";
+pub const VERSION: u32 = 1;
+pub const ALIGNMENT: u64 = 64;
+pub const HEADER_BYTES: usize = 128;
+pub const ENTRY_BYTES: usize = 48;
+pub const MAX_EOS: u32 = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuantScheme {
+    F32 = 0,
+    Q8 = 1,  // int8, one scale per tensor
+    Q8r = 2, // int8, one scale per output row
+}
+
+impl QuantScheme {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuantScheme::F32 => "f32",
+            QuantScheme::Q8 => "q8",
+            QuantScheme::Q8r => "q8r",
+        }
+    }
+    pub fn parse(name: &str) -> Result<QuantScheme> {
+        match name {
+            "f32" => Ok(QuantScheme::F32),
+            "q8" => Ok(QuantScheme::Q8),
+            "q8r" => Ok(QuantScheme::Q8r),
+            _ => bail!("unknown quant scheme '{}' (valid: f32, q8, q8r)", name),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TensorKind {
+    Embed = 0,
+    AttnNorm,
+    Wq,
+    Wk,
+    Wv,
+    Wo,
+    FfnNorm,
+    WGate,
+    WUp,
+    WDown,
+    FinalNorm,
+    LmHead,
+}
+
+const KIND_NAMES: [&str; 12] = [
+    "embed", "attn_norm", "wq", "wk", "wv", "wo", "ffn_norm", "w_gate", "w_up", "w_down", "final_norm", "lm_head",
+];
+
+impl TensorKind {
+    pub fn name(self) -> &'static str {
+        KIND_NAMES[self as usize]
+    }
+    fn is_norm(self) -> bool {
+        matches!(self, TensorKind::AttnNorm | TensorKind::FfnNorm | TensorKind::FinalNorm)
+    }
+}
+
+const LAYER_KINDS: [TensorKind; 9] = [
+    TensorKind::AttnNorm,
+    TensorKind::Wq,
+    TensorKind::Wk,
+    TensorKind::Wv,
+    TensorKind::Wo,
+    TensorKind::FfnNorm,
+    TensorKind::WGate,
+    TensorKind::WUp,
+    TensorKind::WDown,
+];
+
+/// One directory entry, as the file holds it (dtype: 0 f32, 1 int8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorEntry {
+    pub kind: u32,
+    pub layer: u32,
+    pub dtype: u32,
+    pub rows: u32,
+    pub cols: u32,
+    pub scale_count: u32,
+    pub data_offset: u64,
+    pub data_bytes: u64,
+    pub scales_offset: u64,
+}
+
+fn align_up(v: u64) -> u64 {
+    (v + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT
+}
+
+fn shape(c: &ModelConfig, kind: TensorKind) -> (u32, u32) {
+    let u = |v: i32| v as u32;
+    match kind {
+        TensorKind::Embed | TensorKind::LmHead => (u(c.vocab_size), u(c.hidden_size)),
+        TensorKind::AttnNorm | TensorKind::FfnNorm | TensorKind::FinalNorm => (1, u(c.hidden_size)),
+        TensorKind::Wq => (c.q_dim() as u32, u(c.hidden_size)),
+        TensorKind::Wk | TensorKind::Wv => (c.kv_dim() as u32, u(c.hidden_size)),
+        TensorKind::Wo => (u(c.hidden_size), c.q_dim() as u32),
+        TensorKind::WGate | TensorKind::WUp => (u(c.intermediate_size), u(c.hidden_size)),
+        TensorKind::WDown => (u(c.hidden_size), u(c.intermediate_size)),
+    }
+}
+
+/// The tensors a config and scheme imply, in file order, with their offsets: the only layout a file may have.
+pub fn plan_layout(c: &ModelConfig, quant: QuantScheme) -> (Vec<(TensorKind, TensorEntry)>, u64) {
+    let mut kinds = vec![(TensorKind::Embed, 0u32)];
+    for layer in 0..c.n_layers as u32 {
+        kinds.extend(LAYER_KINDS.iter().map(|&k| (k, layer)));
+    }
+    kinds.push((TensorKind::FinalNorm, 0));
+    if !c.tie_word_embeddings {
+        kinds.push((TensorKind::LmHead, 0));
+    }
+    let mut at = align_up((HEADER_BYTES + kinds.len() * ENTRY_BYTES) as u64);
+    let mut out = Vec::with_capacity(kinds.len());
+    for (kind, layer) in kinds {
+        let (rows, cols) = shape(c, kind);
+        let quantized = quant != QuantScheme::F32 && !kind.is_norm();
+        let scale_count = match (quantized, quant) {
+            (false, _) => 0,
+            (true, QuantScheme::Q8) => 1,
+            _ => rows,
+        };
+        let data_bytes = u64::from(rows) * u64::from(cols) * if quantized { 1 } else { 4 };
+        let data_offset = at;
+        at = align_up(at + data_bytes);
+        let mut scales_offset = 0;
+        if scale_count > 0 {
+            scales_offset = at;
+            at = align_up(at + u64::from(scale_count) * 4);
+        }
+        let entry = TensorEntry {
+            kind: kind as u32,
+            layer,
+            dtype: quantized as u32,
+            rows,
+            cols,
+            scale_count,
+            data_offset,
+            data_bytes,
+            scales_offset,
+        };
+        out.push((kind, entry));
+    }
+    (out, at)
+}
+
+/// A [rows, cols] row-major weight matrix viewed in the file.
+#[derive(Clone, Copy)]
+pub enum Weights<'a> {
+    F32(&'a [f32]),
+    /// int8 values and their scales: one per tensor, or one per row.
+    Q8 { q: &'a [i8], scales: &'a [f32] },
+}
+
+#[derive(Clone, Copy)]
+pub struct Matrix<'a> {
+    pub rows: usize,
+    pub cols: usize,
+    pub w: Weights<'a>,
+}
+
+impl<'a> Matrix<'a> {
+    pub fn scale(&self, row: usize) -> f32 {
+        match self.w {
+            Weights::F32(_) => 1.0,
+            Weights::Q8 { scales, .. } => scales[if scales.len() == 1 { 0 } else { row }],
+        }
+    }
+}
+
+pub struct LayerWeights<'a> {
+    pub attn_norm: &'a [f32],
+    pub wq: Matrix<'a>,
+    pub wk: Matrix<'a>,
+    pub wv: Matrix<'a>,
+    pub wo: Matrix<'a>,
+    pub ffn_norm: &'a [f32],
+    pub w_gate: Matrix<'a>,
+    pub w_up: Matrix<'a>,
+    pub w_down: Matrix<'a>,
+}
+
+pub struct ModelWeights<'a> {
+    pub config: ModelConfig,
+    pub quant: QuantScheme,
+    pub embed: Matrix<'a>,
+    pub layers: Vec<LayerWeights<'a>>,
+    pub final_norm: &'a [f32],
+    pub lm_head: Matrix<'a>, // the embedding itself when tied
+}
+
+/// A model file mapped into memory; `weights()` validates it and views the tensors in place.
+pub struct ModelFile {
+    path: String,
+    map: memmap2::Mmap,
+}
+
+impl ModelFile {
+    pub fn open(path: &Path) -> Result<ModelFile> {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            bail!("{}: is a directory; smol-rs reads smol32 model files (make one with `smol convert`)", name);
+        }
+        let file = File::open(path).with_context(|| format!("{}: cannot open", name))?;
+        // SAFETY: the mapping is read-only and private; the file is not expected to change under us (as the
+        // C++ engine's mapped_file assumes).
+        let map = unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("{}: cannot map", name))?;
+        Ok(ModelFile { path: name, map })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    pub fn weights(&self) -> Result<ModelWeights<'_>> {
+        view_model_image(&self.map, &self.path)
+    }
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+fn i32_at(b: &[u8], at: usize) -> i32 {
+    i32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+fn f32_at(b: &[u8], at: usize) -> f32 {
+    f32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+fn read_config(b: &[u8], source: &str) -> Result<ModelConfig> {
+    let size = |i: usize| i32_at(b, 32 + 4 * i);
+    let tied = u32_at(b, 72);
+    if tied > 1 {
+        bail!("{}: header field tie_word_embeddings is {}, expected 0 or 1", source, tied);
+    }
+    let eos_count = u32_at(b, 80);
+    if eos_count > MAX_EOS {
+        bail!("{}: header field eos_count is {}, at most {}", source, eos_count, MAX_EOS);
+    }
+    let c = ModelConfig {
+        vocab_size: size(0),
+        hidden_size: size(1),
+        intermediate_size: size(2),
+        n_layers: size(3),
+        n_heads: size(4),
+        n_kv_heads: size(5),
+        head_dim: size(6),
+        max_position_embeddings: size(7),
+        rope_theta: f32_at(b, 64),
+        rms_norm_eps: f32_at(b, 68),
+        tie_word_embeddings: tied == 1,
+        bos_token_id: i32_at(b, 76),
+        eos_token_ids: (0..eos_count as usize).map(|i| i32_at(b, 84 + 4 * i)).collect(),
+    };
+    c.validate(source)?;
+    Ok(c)
+}
+
+fn read_entry(b: &[u8], at: usize) -> TensorEntry {
+    TensorEntry {
+        kind: u32_at(b, at),
+        layer: u32_at(b, at + 4),
+        dtype: u32_at(b, at + 8),
+        rows: u32_at(b, at + 12),
+        cols: u32_at(b, at + 16),
+        scale_count: u32_at(b, at + 20),
+        data_offset: u64_at(b, at + 24),
+        data_bytes: u64_at(b, at + 32),
+        scales_offset: u64_at(b, at + 40),
+    }
+}
+
+fn check_entry(found: &TensorEntry, want: &TensorEntry, index: usize, kind: TensorKind, source: &str) -> Result<()> {
+    let fields: [(&str, u64, u64); 9] = [
+        ("kind", found.kind.into(), want.kind.into()),
+        ("layer", found.layer.into(), want.layer.into()),
+        ("dtype", found.dtype.into(), want.dtype.into()),
+        ("rows", found.rows.into(), want.rows.into()),
+        ("cols", found.cols.into(), want.cols.into()),
+        ("scale_count", found.scale_count.into(), want.scale_count.into()),
+        ("data_offset", found.data_offset, want.data_offset),
+        ("data_bytes", found.data_bytes, want.data_bytes),
+        ("scales_offset", found.scales_offset, want.scales_offset),
+    ];
+    for (field, got, expected) in fields {
+        if got != expected {
+            bail!(
+                "{}: tensor {} ({} of layer {}): field {} is {}, expected {}",
+                source, index, kind.name(), want.layer, field, got, expected
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reinterprets a 4-byte-aligned, in-bounds byte range (checked by the layout) as f32 values.
+fn f32_slice(b: &[u8], offset: u64, count: usize) -> &[f32] {
+    let bytes = &b[offset as usize..offset as usize + 4 * count];
+    // SAFETY: every bit pattern is a valid f32; align_to gives an empty prefix for an aligned range.
+    let (prefix, values, _) = unsafe { bytes.align_to::<f32>() };
+    assert!(prefix.is_empty(), "model data is not 4-byte aligned");
+    &values[..count]
+}
+
+fn i8_slice(b: &[u8], offset: u64, count: usize) -> &[i8] {
+    let bytes = &b[offset as usize..offset as usize + count];
+    // SAFETY: i8 and u8 have the same size and alignment, and every bit pattern is valid.
+    unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const i8, count) }
+}
+
+fn matrix<'a>(e: &TensorEntry, b: &'a [u8]) -> Matrix<'a> {
+    let (rows, cols) = (e.rows as usize, e.cols as usize);
+    let w = if e.dtype == 0 {
+        Weights::F32(f32_slice(b, e.data_offset, rows * cols))
+    } else {
+        Weights::Q8 {
+            q: i8_slice(b, e.data_offset, rows * cols),
+            scales: f32_slice(b, e.scales_offset, e.scale_count as usize),
+        }
+    };
+    Matrix { rows, cols, w }
+}
+
+/// Validates a model image (every field, offset and size, against the bytes' length) and views its tensors.
+pub fn view_model_image<'a>(b: &'a [u8], source: &str) -> Result<ModelWeights<'a>> {
+    if b.len() < HEADER_BYTES {
+        bail!(
+            "{}: {} bytes is too short for a smol32 model file (header is {} bytes)",
+            source, b.len(), HEADER_BYTES
+        );
+    }
+    if &b[0..8] != MAGIC {
+        bail!("{}: not a smol32 model file (bad magic)", source);
+    }
+    let version = u32_at(b, 8);
+    if version != VERSION {
+        bail!("{}: model file version {} is not supported (this build reads version {})", source, version, VERSION);
+    }
+    let quant = match u32_at(b, 12) {
+        0 => QuantScheme::F32,
+        1 => QuantScheme::Q8,
+        2 => QuantScheme::Q8r,
+        other => bail!("{}: header field quant is {}, expected 0, 1 or 2", source, other),
+    };
+    let file_bytes = u64_at(b, 24);
+    if file_bytes != b.len() as u64 {
+        bail!("{}: file is {} bytes but its header says {} (truncated or padded)", source, b.len(), file_bytes);
+    }
+    let config = read_config(b, source)?;
+    let (layout, total) = plan_layout(&config, quant);
+    let tensor_count = u32_at(b, 16);
+    if tensor_count as usize != layout.len() {
+        bail!("{}: header field tensor_count is {}, the config implies {}", source, tensor_count, layout.len());
+    }
+    if total != b.len() as u64 {
+        bail!("{}: file is {} bytes, the config and quant scheme imply {}", source, b.len(), total);
+    }
+    for (i, (kind, want)) in layout.iter().enumerate() {
+        check_entry(&read_entry(b, HEADER_BYTES + i * ENTRY_BYTES), want, i, *kind, source)?;
+    }
+
+    let hidden = config.hidden_size as usize;
+    let vector = |e: &TensorEntry| f32_slice(b, e.data_offset, hidden);
+    let mut entries = layout.iter();
+    let mut next = |want: TensorKind| {
+        let (kind, e) = entries.next().expect("layout checked above");
+        assert_eq!(*kind, want, "layout order");
+        e
+    };
+    let embed = matrix(next(TensorKind::Embed), b);
+    let mut layers = Vec::with_capacity(config.n_layers as usize);
+    for _ in 0..config.n_layers {
+        layers.push(LayerWeights {
+            attn_norm: vector(next(TensorKind::AttnNorm)),
+            wq: matrix(next(TensorKind::Wq), b),
+            wk: matrix(next(TensorKind::Wk), b),
+            wv: matrix(next(TensorKind::Wv), b),
+            wo: matrix(next(TensorKind::Wo), b),
+            ffn_norm: vector(next(TensorKind::FfnNorm)),
+            w_gate: matrix(next(TensorKind::WGate), b),
+            w_up: matrix(next(TensorKind::WUp), b),
+            w_down: matrix(next(TensorKind::WDown), b),
+        });
+    }
+    let final_norm = vector(next(TensorKind::FinalNorm));
+    let lm_head = if config.tie_word_embeddings { embed } else { matrix(next(TensorKind::LmHead), b) };
+    Ok(ModelWeights { config, quant, embed, layers, final_norm, lm_head })
+}
