@@ -407,3 +407,98 @@ pub fn embedding_row(out: &mut [f32], embed: &Matrix, token: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixed pseudo-random sequence in [-1, 1).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                (s >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+            })
+            .collect()
+    }
+
+    fn paths() -> Vec<Simd> {
+        let mut p = vec![Simd::Portable];
+        if Simd::detect() == Simd::Avx2 {
+            p.push(Simd::Avx2);
+        }
+        p
+    }
+
+    #[test]
+    fn matvec_matches_a_double_precision_sum_on_both_paths() {
+        for cols in [1usize, 7, 8, 13, 64, 100] {
+            let (rows, w, x) = (9usize, values(9 * cols, cols as u64), values(cols, 99));
+            let q: Vec<i8> = w.iter().map(|v| (v * 127.0).round() as i8).collect();
+            let scales = vec![0.5f32];
+            for simd in paths() {
+                let mut out = vec![0.0f32; rows];
+                simd.matvec(&mut out, &x, &Matrix { rows, cols, w: Weights::F32(&w) });
+                let mut out_q = vec![0.0f32; rows];
+                simd.matvec(&mut out_q, &x, &Matrix { rows, cols, w: Weights::Q8 { q: &q, scales: &scales } });
+                for r in 0..rows {
+                    let exact: f64 = (0..cols).map(|j| f64::from(w[r * cols + j]) * f64::from(x[j])).sum();
+                    assert!((f64::from(out[r]) - exact).abs() < 1e-5, "{:?} cols {} row {}", simd, cols, r);
+                    let exact_q: f64 = (0..cols).map(|j| f64::from(q[r * cols + j]) * f64::from(x[j])).sum::<f64>() * 0.5;
+                    assert!((f64::from(out_q[r]) - exact_q).abs() < 1e-3, "{:?} q8 cols {} row {}", simd, cols, r);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn softmax_and_silu_match_double_precision_on_both_paths() {
+        for n in [1usize, 5, 8, 17, 300] {
+            let x: Vec<f32> = values(n, n as u64).iter().map(|v| v * 30.0).collect();
+            let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let total: f64 = x.iter().map(|&v| (f64::from(v) - f64::from(max)).exp()).sum();
+            for simd in paths() {
+                let mut p = x.clone();
+                simd.softmax(&mut p);
+                for (pi, &xi) in p.iter().zip(&x) {
+                    let want = (f64::from(xi) - f64::from(max)).exp() / total;
+                    // x - max is rounded to float first: up to |x - max| * 2^-24 relative error in exp.
+                    assert!((f64::from(*pi) - want).abs() <= 1e-5 * want + 1e-37, "{:?} n {}", simd, n);
+                }
+                let up = values(n, 7);
+                let mut g = x.clone();
+                simd.silu_mul(&mut g, &up);
+                for i in 0..n {
+                    let v = f64::from(x[i]);
+                    let want = v / (1.0 + (-v).exp()) * f64::from(up[i]);
+                    assert!((f64::from(g[i]) - want).abs() <= 1e-5 * want.abs().max(1e-6), "{:?} silu n {}", simd, n);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn attention_kernels_agree_with_their_definition() {
+        let (head_dim, stride, count) = (12usize, 20usize, 9usize);
+        let q = values(head_dim, 1);
+        let keys = values(stride * count, 2);
+        let weights = values(count, 3);
+        for simd in paths() {
+            let mut scores = vec![0.0f32; count];
+            simd.attention_scores(&mut scores, &q, &keys, stride, 0.25);
+            let mut out = vec![0.0f32; head_dim];
+            simd.attention_values(&mut out, &weights, &keys, stride);
+            for s in 0..count {
+                let exact: f64 = (0..head_dim).map(|d| f64::from(q[d]) * f64::from(keys[s * stride + d])).sum();
+                assert!((f64::from(scores[s]) - 0.25 * exact).abs() < 1e-6, "{:?}", simd);
+            }
+            for i in 0..head_dim {
+                let exact: f64 = (0..count).map(|s| f64::from(weights[s]) * f64::from(keys[s * stride + i])).sum();
+                assert!((f64::from(out[i]) - exact).abs() < 1e-6, "{:?}", simd);
+            }
+        }
+    }
+}

@@ -400,3 +400,121 @@ pub fn view_model_image<'a>(b: &'a [u8], source: &str) -> Result<ModelWeights<'a
     let lm_head = if config.tie_word_embeddings { embed } else { matrix(next(TensorKind::LmHead), b) };
     Ok(ModelWeights { config, quant, embed, layers, final_norm, lm_head })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny_config() -> ModelConfig {
+        ModelConfig {
+            vocab_size: 11,
+            hidden_size: 8,
+            intermediate_size: 12,
+            n_layers: 2,
+            n_heads: 2,
+            n_kv_heads: 1,
+            head_dim: 4,
+            max_position_embeddings: 16,
+            rope_theta: 10000.0,
+            rms_norm_eps: 1e-5,
+            tie_word_embeddings: false,
+            bos_token_id: 1,
+            eos_token_ids: vec![2, 3],
+        }
+    }
+
+    /// A model image written from the layout (zero weights, unit scales), as docs/model-format.md describes.
+    fn image(c: &ModelConfig, quant: QuantScheme) -> Vec<u8> {
+        let (layout, total) = plan_layout(c, quant);
+        let mut b = vec![0u8; total as usize];
+        b[0..8].copy_from_slice(MAGIC);
+        let mut put = |at: usize, bytes: &[u8]| b[at..at + bytes.len()].copy_from_slice(bytes);
+        put(8, &VERSION.to_le_bytes());
+        put(12, &(quant as u32).to_le_bytes());
+        put(16, &(layout.len() as u32).to_le_bytes());
+        put(24, &total.to_le_bytes());
+        let sizes = [c.vocab_size, c.hidden_size, c.intermediate_size, c.n_layers, c.n_heads, c.n_kv_heads,
+                     c.head_dim, c.max_position_embeddings];
+        for (i, v) in sizes.iter().enumerate() {
+            put(32 + 4 * i, &v.to_le_bytes());
+        }
+        put(64, &c.rope_theta.to_le_bytes());
+        put(68, &c.rms_norm_eps.to_le_bytes());
+        put(72, &(c.tie_word_embeddings as u32).to_le_bytes());
+        put(76, &c.bos_token_id.to_le_bytes());
+        put(80, &(c.eos_token_ids.len() as u32).to_le_bytes());
+        for (i, v) in c.eos_token_ids.iter().enumerate() {
+            put(84 + 4 * i, &v.to_le_bytes());
+        }
+        for (i, (_, e)) in layout.iter().enumerate() {
+            let at = HEADER_BYTES + i * ENTRY_BYTES;
+            for (j, v) in [e.kind, e.layer, e.dtype, e.rows, e.cols, e.scale_count].iter().enumerate() {
+                put(at + 4 * j, &v.to_le_bytes());
+            }
+            put(at + 24, &e.data_offset.to_le_bytes());
+            put(at + 32, &e.data_bytes.to_le_bytes());
+            put(at + 40, &e.scales_offset.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn layout_is_aligned_and_in_the_documented_order() {
+        let c = tiny_config();
+        for quant in [QuantScheme::F32, QuantScheme::Q8, QuantScheme::Q8r] {
+            let (layout, total) = plan_layout(&c, quant);
+            assert_eq!(layout.len(), 1 + 9 * 2 + 2);
+            assert_eq!(layout[2].0, TensorKind::Wq);
+            assert_eq!(layout.last().unwrap().0, TensorKind::LmHead);
+            let mut end = (HEADER_BYTES + layout.len() * ENTRY_BYTES) as u64;
+            for (kind, e) in &layout {
+                assert_eq!(e.data_offset % ALIGNMENT, 0);
+                assert!(e.data_offset >= end, "{:?} overlaps", kind);
+                end = e.data_offset + e.data_bytes;
+                if e.scale_count > 0 {
+                    assert_eq!(e.scales_offset % ALIGNMENT, 0);
+                    assert!(e.scales_offset >= end);
+                    end = e.scales_offset + 4 * u64::from(e.scale_count);
+                }
+            }
+            assert_eq!(total % ALIGNMENT, 0);
+            let b = image(&c, quant);
+            let w = view_model_image(&b, "m.smol").unwrap();
+            assert_eq!(w.config, c);
+            assert_eq!(w.quant, quant);
+            assert_eq!(w.layers.len(), 2);
+            assert_eq!((w.lm_head.rows, w.lm_head.cols), (11, 8));
+        }
+    }
+
+    #[test]
+    fn tied_file_has_no_lm_head_and_reuses_the_embedding() {
+        let mut c = tiny_config();
+        c.tie_word_embeddings = true;
+        let b = image(&c, QuantScheme::Q8);
+        let w = view_model_image(&b, "m.smol").unwrap();
+        assert!(matches!(w.lm_head.w, Weights::Q8 { .. }));
+        assert_eq!(w.lm_head.rows, c.vocab_size as usize);
+    }
+
+    #[test]
+    fn every_deviation_is_named() {
+        let c = tiny_config();
+        let good = image(&c, QuantScheme::Q8r);
+        let err = |b: &[u8]| view_model_image(b, "m.smol").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err(&good[..100]).contains("too short"));
+        assert!(err(&good[..good.len() - 64]).contains("truncated or padded"));
+        let mut b = good.clone();
+        b[128 + 2 * 48 + 24] ^= 0x40; // wq's data_offset
+        assert!(err(&b).starts_with("m.smol: tensor 2 (wq of layer 0): field data_offset is"), "{}", err(&b));
+        let mut b = good.clone();
+        b[128 + 5 * 48 + 20] = 1; // wo's scale_count: per tensor in a per-row file
+        assert!(err(&b).contains("tensor 5 (wo of layer 0): field scale_count is 1, expected 8"), "{}", err(&b));
+        let mut b = good.clone();
+        b[32 + 4 * 4] = 3; // 3 heads, 1 kv head: fine; head_dim 4 * 3 = 12 rows of wq, so the layout moves
+        assert!(err(&b).contains("bytes, the config and quant scheme imply"), "{}", err(&b));
+        let mut b = good;
+        b[32 + 4 * 6] = 5; // odd head_dim
+        assert!(err(&b).contains("head_dim 5 must be even"), "{}", err(&b));
+    }
+}
