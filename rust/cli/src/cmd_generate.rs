@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub fn command() -> Command {
-    add_model_args(Command::new("generate").about("generate a continuation of a prompt"))
+    add_model_args(Command::new("generate").about("generate a continuation of a prompt").allow_negative_numbers(true))
         .arg(Arg::new("prompt").short('p').long("prompt").conflicts_with("ids").help("prompt text (streams text out)"))
         .arg(Arg::new("ids").long("ids").help("prompt token ids, comma-separated (prints ids out)"))
         .arg(Arg::new("n-predict").short('n').long("n-predict").value_parser(value_parser!(i64)).default_value("128")
