@@ -4,8 +4,9 @@
     compare_engines.py --smol BIN --smol-rs BIN --model HF_DIR --work DIR [--text] [--new-tokens N]
                        [--portable-quants f32,q8,q8r]
 
-The checkpoint is converted (`smol convert`) to each scheme; on each, on the kernels the CPU selects and on
-the portable ones (SMOL_SIMD=portable, for both engines), it compares:
+The checkpoint is converted (`smol convert`) to each scheme the C++ engine offers (f32, q8, q8r, and q8_0,
+q4_0 where `smol convert` has them); on each, on every kernel tier both engines can run here (SMOL_SIMD=
+portable, avx2, and avx512 where the C++ engine has that tier and the CPU the extensions), it compares:
   - logits of every prompt position (`logits --ids`): within 1e-4 x max|logit| (the engine-vs-reference
     bound), and counts the values that are bit-identical;
   - greedy and seeded-sampling continuations (`generate --ids`): token for token identical;
@@ -20,7 +21,7 @@ import sys
 
 import numpy as np
 
-QUANTS = ["f32", "q8", "q8r"]
+BLOCK_QUANTS = ["q8_0", "q4_0"]
 # (name, flags): greedy, then sampling that exercises temperature, top-k, top-p and their mix.
 SAMPLINGS = [
     ("greedy", []),
@@ -48,7 +49,7 @@ def main():
     ap.add_argument("--text", action="store_true")
     ap.add_argument("--new-tokens", type=int, default=40)
     ap.add_argument("--prompt-tokens", type=int, default=12)
-    ap.add_argument("--portable-quants", default=",".join(QUANTS))
+    ap.add_argument("--portable-quants", default="all", help="schemes also run on the portable tier")
     args = ap.parse_args()
 
     with open(os.path.join(args.model, "config.json")) as f:
@@ -57,18 +58,24 @@ def main():
     prompt = ",".join(str(int(i)) for i in rng.integers(0, vocab, args.prompt_tokens))
     os.makedirs(args.work, exist_ok=True)
 
+    convert_help = subprocess.run([args.smol, "convert", "--help"], stdout=subprocess.PIPE, text=True).stdout
+    quants = ["f32", "q8", "q8r"] + [q for q in BLOCK_QUANTS if q in convert_help]
+    generate_help = subprocess.run([args.smol, "generate", "--help"], stdout=subprocess.PIPE, text=True).stdout
+    cpu = open("/proc/cpuinfo").read().split()
+    tiers = ["avx2"] if {"avx2", "fma", "f16c"} <= set(cpu) else []
+    if tiers and "avx512" in generate_help and {"avx512f", "avx512bw", "avx512vl", "avx512dq"} <= set(cpu):
+        tiers.append("avx512")
+    print(f"schemes {', '.join(quants)}; tiers {', '.join(tiers + ['portable'])}")
+    portable_quants = quants if args.portable_quants == "all" else args.portable_quants.split(",")
+
     totals = dict(runs=0, tokens=0, token_mismatches=0, logits=0, logits_identical=0, texts=0)
     failures = []
     worst = 0.0
-    for quant in QUANTS:
+    for quant in quants:
         model = os.path.join(args.work, f"{quant}.smol")
         run([args.smol, "convert", "-m", args.model, "--quant", quant, "-o", model], dict(os.environ))
-        simds = ["native"] + (["portable"] if quant in args.portable_quants.split(",") else [])
-        for simd in simds:
-            env = dict(os.environ)
-            env.pop("SMOL_SIMD", None)
-            if simd == "portable":
-                env["SMOL_SIMD"] = "portable"
+        for simd in tiers + (["portable"] if quant in portable_quants else []):
+            env = dict(os.environ, SMOL_SIMD=simd)
             case = f"{quant}/{simd}"
 
             a, b = (os.path.join(args.work, f"logits.{quant}.{simd}.{who}.npy") for who in ("cpp", "rs"))

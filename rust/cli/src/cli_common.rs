@@ -23,8 +23,10 @@ pub fn add_model_args(cmd: Command) -> Command {
             .help("the scheme the file must hold (a model file is never requantized)"))
         .arg(Arg::new("ctx-size").short('c').long("ctx-size").value_parser(value_parser!(i64))
             .help("KV-cache positions (default: the model's maximum)"))
+        .arg(Arg::new("simd").long("simd").value_parser(["portable", "avx2", "avx512"])
+            .help("kernel tier, as smol's: portable, avx2 or avx512 (default: SMOL_SIMD, else the best the CPU has)"))
         .arg(Arg::new("no-simd").long("no-simd").action(ArgAction::SetTrue)
-            .help("use the portable kernels, not the AVX2 ones (as SMOL_SIMD=portable)"))
+            .help("use the portable kernels (as --simd portable)"))
 }
 
 pub struct ModelOptions {
@@ -36,7 +38,13 @@ pub struct ModelOptions {
 
 impl ModelOptions {
     pub fn from(m: &ArgMatches) -> Result<ModelOptions> {
-        let simd = if m.get_flag("no-simd") { Simd::Portable } else { Simd::detect() };
+        let tier = m.get_one::<String>("simd");
+        let simd = match (m.get_flag("no-simd"), tier) {
+            (true, Some(t)) if t != "portable" => bail!("--no-simd contradicts --simd {}", t),
+            (true, _) => Simd::Portable,
+            (false, Some(t)) => Simd::parse(t).map_err(|e| anyhow::anyhow!("--simd: {}", e))?,
+            (false, None) => Simd::detect()?,
+        };
         let quant = m.get_one::<String>("quant").map(|q| QuantScheme::parse(q)).transpose()?;
         Ok(ModelOptions {
             path: m.get_one::<PathBuf>("model").unwrap().clone(),

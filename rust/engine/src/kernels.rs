@@ -5,31 +5,65 @@
 //! rounding of the C++ kernel it stands beside (docs/rust.md, "Numerics"), so logits are bit-identical to
 //! the engine's on the same path, not merely close.
 use crate::model_file::{Matrix, Weights};
+use anyhow::{bail, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Simd {
     Portable,
     Avx2,
+    /// The C++ engine's AVX-512 tier: its matrix kernels sum in sixteen lanes (reproduced here with pairs of
+    /// AVX2 registers, the same sums in the same order); attention, softmax and SiLU are the AVX2 ones.
+    Avx512,
 }
 
 impl Simd {
-    /// AVX2 + FMA when the CPU has both, unless SMOL_SIMD=portable.
-    pub fn detect() -> Simd {
-        if std::env::var("SMOL_SIMD").map(|v| v == "portable").unwrap_or(false) {
-            return Simd::Portable;
-        }
+    /// Whether this CPU has what the tier needs (as the C++ engine decides: avx2 = AVX2 + FMA + F16C,
+    /// avx512 = that and AVX-512 F/BW/VL/DQ).
+    pub fn available(self) -> bool {
         #[cfg(target_arch = "x86_64")]
         {
-            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-                return Simd::Avx2;
+            let avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") && is_x86_feature_detected!("f16c");
+            match self {
+                Simd::Portable => true,
+                Simd::Avx2 => avx2,
+                Simd::Avx512 => {
+                    avx2 && is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512bw")
+                        && is_x86_feature_detected!("avx512vl") && is_x86_feature_detected!("avx512dq")
+                }
             }
         }
-        Simd::Portable
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self == Simd::Portable
+        }
     }
+
+    pub fn parse(name: &str) -> Result<Simd> {
+        let tier = match name {
+            "portable" => Simd::Portable,
+            "avx2" => Simd::Avx2,
+            "avx512" => Simd::Avx512,
+            _ => bail!("unknown SIMD tier '{}' (valid: portable, avx2, avx512)", name),
+        };
+        if !tier.available() {
+            bail!("SIMD tier {} is not available: this CPU lacks its extensions", name);
+        }
+        Ok(tier)
+    }
+
+    /// SMOL_SIMD's tier when set (an error if unknown or unavailable), else the best the CPU has.
+    pub fn detect() -> Result<Simd> {
+        match std::env::var("SMOL_SIMD") {
+            Ok(name) if !name.is_empty() => Simd::parse(&name).map_err(|e| anyhow::anyhow!("SMOL_SIMD: {}", e)),
+            _ => Ok([Simd::Avx512, Simd::Avx2].into_iter().find(|t| t.available()).unwrap_or(Simd::Portable)),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Simd::Portable => "portable",
             Simd::Avx2 => "avx2",
+            Simd::Avx512 => "avx512",
         }
     }
 }
@@ -165,9 +199,47 @@ mod avx2 {
         out
     }
 
+    /// The AVX-512 tier's order: sixteen lanes (as two registers, element j in lane j mod 16), ascending,
+    /// zero-padded tail; the halves added lane by lane, then reduced as hsum.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn row16_f32(row: &[f32], x: &[f32]) -> f32 {
+        let n = x.len();
+        let (mut lo, mut hi) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let mut k = 0;
+        while k + 16 <= n {
+            lo = _mm256_fmadd_ps(_mm256_loadu_ps(row.as_ptr().add(k)), _mm256_loadu_ps(x.as_ptr().add(k)), lo);
+            hi = _mm256_fmadd_ps(_mm256_loadu_ps(row.as_ptr().add(k + 8)), _mm256_loadu_ps(x.as_ptr().add(k + 8)), hi);
+            k += 16;
+        }
+        if k < n {
+            let (mut w16, mut x16) = ([0.0f32; 16], [0.0f32; 16]);
+            w16[..n - k].copy_from_slice(&row[k..n]);
+            x16[..n - k].copy_from_slice(&x[k..]);
+            lo = _mm256_fmadd_ps(_mm256_loadu_ps(w16.as_ptr()), _mm256_loadu_ps(x16.as_ptr()), lo);
+            hi = _mm256_fmadd_ps(_mm256_loadu_ps(w16.as_ptr().add(8)), _mm256_loadu_ps(x16.as_ptr().add(8)), hi);
+        }
+        hsum(_mm256_add_ps(lo, hi))
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    pub unsafe fn matvec16(out: &mut [f32], x: &[f32], m: &crate::model_file::Matrix, scratch: &mut [f32]) {
+        use crate::model_file::Weights;
+        let cols = m.cols;
+        for (r, o) in out.iter_mut().enumerate() {
+            let s = match m.w {
+                Weights::F32(w) => row16_f32(&w[r * cols..(r + 1) * cols], x),
+                _ => {
+                    m.row_f32(r, &mut scratch[..cols]);
+                    row16_f32(&scratch[..cols], x)
+                }
+            };
+            *o = s * m.scale(r);
+        }
+    }
+
     /// out[r] = dot(row r, x) * scale(r), four rows at a time sharing each load of x.
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn matvec(out: &mut [f32], x: &[f32], m: &crate::model_file::Matrix) {
+    pub unsafe fn matvec(out: &mut [f32], x: &[f32], m: &crate::model_file::Matrix, scratch: &mut [f32]) {
         use crate::model_file::Weights;
         let cols = m.cols;
         let mut r = 0;
@@ -196,6 +268,13 @@ mod avx2 {
                 while r < m.rows {
                     out[r] = rows_q8([row(r)], x)[0] * m.scale(r);
                     r += 1;
+                }
+            }
+            // Blocks: each weight code x scale (exact in float32), then the float32 sum.
+            Weights::Q8_0(_) | Weights::Q4_0(_) => {
+                for (r, o) in out.iter_mut().enumerate() {
+                    m.row_f32(r, &mut scratch[..cols]);
+                    *o = rows_f32([&scratch[..cols]], x)[0];
                 }
             }
         }
@@ -302,33 +381,34 @@ mod avx2 {
 }
 
 impl Simd {
-    /// out[r] = sum_j W[r, j] * x[j] (times the row's scale for int8 weights), for every row.
-    pub fn matvec(self, out: &mut [f32], x: &[f32], m: &Matrix) {
-        assert!(out.len() == m.rows && x.len() == m.cols, "matvec shape");
+    /// out[r] = sum_j W[r, j] * x[j] (times the row's scale for int8 weights), for every row; `scratch`
+    /// holds one dequantized row (m.cols floats) of a block matrix.
+    pub fn matvec(self, out: &mut [f32], x: &[f32], m: &Matrix, scratch: &mut [f32]) {
+        assert!(out.len() == m.rows && x.len() == m.cols && scratch.len() >= m.cols, "matvec shape");
         #[cfg(target_arch = "x86_64")]
-        if self == Simd::Avx2 {
-            // SAFETY: Simd::Avx2 is only chosen when the CPU has AVX2 and FMA.
-            return unsafe { avx2::matvec(out, x, m) };
+        match self {
+            // SAFETY: the AVX tiers are only chosen when Simd::available says the CPU has AVX2 and FMA.
+            Simd::Avx2 => return unsafe { avx2::matvec(out, x, m, scratch) },
+            Simd::Avx512 => return unsafe { avx2::matvec16(out, x, m, scratch) },
+            Simd::Portable => {}
         }
         let cols = m.cols;
-        match m.w {
-            Weights::F32(w) => {
-                for (r, o) in out.iter_mut().enumerate() {
-                    *o = portable::dot_f32(&w[r * cols..(r + 1) * cols], x);
+        for (r, o) in out.iter_mut().enumerate() {
+            *o = match m.w {
+                Weights::F32(w) => portable::dot_f32(&w[r * cols..(r + 1) * cols], x),
+                Weights::Q8 { q, .. } => portable::dot_q8(&q[r * cols..(r + 1) * cols], x) * m.scale(r),
+                Weights::Q8_0(_) | Weights::Q4_0(_) => {
+                    m.row_f32(r, &mut scratch[..cols]);
+                    portable::dot_f32(&scratch[..cols], x)
                 }
-            }
-            Weights::Q8 { q, .. } => {
-                for (r, o) in out.iter_mut().enumerate() {
-                    *o = portable::dot_q8(&q[r * cols..(r + 1) * cols], x) * m.scale(r);
-                }
-            }
+            };
         }
     }
 
     /// One head's attention scores over `scores.len()` cached keys `stride` floats apart.
     pub fn attention_scores(self, scores: &mut [f32], q: &[f32], keys: &[f32], stride: usize, scale: f32) {
         #[cfg(target_arch = "x86_64")]
-        if self == Simd::Avx2 {
+        if self != Simd::Portable {
             // SAFETY: as in matvec.
             return unsafe { avx2::attention_scores(scores, q, keys, stride, scale) };
         }
@@ -340,7 +420,7 @@ impl Simd {
     /// out[i] = sum_s weights[s] * values[s * stride + i].
     pub fn attention_values(self, out: &mut [f32], weights: &[f32], values: &[f32], stride: usize) {
         #[cfg(target_arch = "x86_64")]
-        if self == Simd::Avx2 {
+        if self != Simd::Portable {
             // SAFETY: as in matvec.
             return unsafe { avx2::attention_values(out, weights, values, stride) };
         }
@@ -354,7 +434,7 @@ impl Simd {
 
     pub fn softmax(self, x: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
-        if self == Simd::Avx2 {
+        if self != Simd::Portable {
             // SAFETY: as in matvec.
             return unsafe { avx2::softmax(x) };
         }
@@ -364,7 +444,7 @@ impl Simd {
     /// gate[i] = silu(gate[i]) * up[i]
     pub fn silu_mul(self, gate: &mut [f32], up: &[f32]) {
         #[cfg(target_arch = "x86_64")]
-        if self == Simd::Avx2 {
+        if self != Simd::Portable {
             // SAFETY: as in matvec.
             return unsafe { avx2::silu_mul(gate, up) };
         }
@@ -398,13 +478,13 @@ pub fn rope(x: &mut [f32], head_dim: usize, cos: &[f32], sin: &[f32]) {
 pub fn embedding_row(out: &mut [f32], embed: &Matrix, token: usize) {
     let cols = embed.cols;
     match embed.w {
-        Weights::F32(w) => out.copy_from_slice(&w[token * cols..(token + 1) * cols]),
         Weights::Q8 { q, .. } => {
             let scale = embed.scale(token);
             for (o, &v) in out.iter_mut().zip(&q[token * cols..(token + 1) * cols]) {
                 *o = f32::from(v) * scale;
             }
         }
+        _ => embed.row_f32(token, out),
     }
 }
 
@@ -426,11 +506,7 @@ mod tests {
     }
 
     fn paths() -> Vec<Simd> {
-        let mut p = vec![Simd::Portable];
-        if Simd::detect() == Simd::Avx2 {
-            p.push(Simd::Avx2);
-        }
-        p
+        [Simd::Portable, Simd::Avx2, Simd::Avx512].into_iter().filter(|t| t.available()).collect()
     }
 
     #[test]
@@ -441,9 +517,9 @@ mod tests {
             let scales = vec![0.5f32];
             for simd in paths() {
                 let mut out = vec![0.0f32; rows];
-                simd.matvec(&mut out, &x, &Matrix { rows, cols, w: Weights::F32(&w) });
+                simd.matvec(&mut out, &x, &Matrix { rows, cols, w: Weights::F32(&w) }, &mut vec![0.0; cols]);
                 let mut out_q = vec![0.0f32; rows];
-                simd.matvec(&mut out_q, &x, &Matrix { rows, cols, w: Weights::Q8 { q: &q, scales: &scales } });
+                simd.matvec(&mut out_q, &x, &Matrix { rows, cols, w: Weights::Q8 { q: &q, scales: &scales } }, &mut vec![0.0; cols]);
                 for r in 0..rows {
                     let exact: f64 = (0..cols).map(|j| f64::from(w[r * cols + j]) * f64::from(x[j])).sum();
                     assert!((f64::from(out[r]) - exact).abs() < 1e-5, "{:?} cols {} row {}", simd, cols, r);

@@ -19,7 +19,14 @@ pub enum QuantScheme {
     F32 = 0,
     Q8 = 1,  // int8, one scale per tensor
     Q8r = 2, // int8, one scale per output row
+    Q8_0 = 3, // blocks of 32: float16 scale + 32 int8 codes (GGML Q8_0)
+    Q4_0 = 4, // blocks of 32: float16 scale + 32 4-bit codes (GGML Q4_0)
 }
+
+/// Weights per block of the q8_0 / q4_0 schemes, and bytes per block.
+pub const BLOCK: usize = 32;
+pub const Q8_0_BLOCK_BYTES: usize = 34;
+pub const Q4_0_BLOCK_BYTES: usize = 18;
 
 impl QuantScheme {
     pub fn name(self) -> &'static str {
@@ -27,6 +34,8 @@ impl QuantScheme {
             QuantScheme::F32 => "f32",
             QuantScheme::Q8 => "q8",
             QuantScheme::Q8r => "q8r",
+            QuantScheme::Q8_0 => "q8_0",
+            QuantScheme::Q4_0 => "q4_0",
         }
     }
     pub fn parse(name: &str) -> Result<QuantScheme> {
@@ -34,7 +43,9 @@ impl QuantScheme {
             "f32" => Ok(QuantScheme::F32),
             "q8" => Ok(QuantScheme::Q8),
             "q8r" => Ok(QuantScheme::Q8r),
-            _ => bail!("unknown quant scheme '{}' (valid: f32, q8, q8r)", name),
+            "q8_0" => Ok(QuantScheme::Q8_0),
+            "q4_0" => Ok(QuantScheme::Q4_0),
+            _ => bail!("unknown quant scheme '{}' (valid: f32, q8, q8r, q8_0, q4_0)", name),
         }
     }
 }
@@ -80,7 +91,7 @@ const LAYER_KINDS: [TensorKind; 9] = [
     TensorKind::WDown,
 ];
 
-/// One directory entry, as the file holds it (dtype: 0 f32, 1 int8).
+/// One directory entry, as the file holds it (dtype: 0 f32, 1 int8, 2 q8_0 blocks, 3 q4_0 blocks).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TensorEntry {
     pub kind: u32,
@@ -125,13 +136,17 @@ pub fn plan_layout(c: &ModelConfig, quant: QuantScheme) -> (Vec<(TensorKind, Ten
     let mut out = Vec::with_capacity(kinds.len());
     for (kind, layer) in kinds {
         let (rows, cols) = shape(c, kind);
-        let quantized = quant != QuantScheme::F32 && !kind.is_norm();
-        let scale_count = match (quantized, quant) {
-            (false, _) => 0,
-            (true, QuantScheme::Q8) => 1,
-            _ => rows,
+        // A block scheme stores a tensor whose rows are not whole blocks as q8r does (int8, a scale per row).
+        let blocks = matches!(quant, QuantScheme::Q8_0 | QuantScheme::Q4_0) && cols as usize % BLOCK == 0;
+        let (dtype, scale_count, data_bytes) = match (kind.is_norm(), quant) {
+            (true, _) | (_, QuantScheme::F32) => (0, 0, u64::from(rows) * u64::from(cols) * 4),
+            _ if blocks => {
+                let (dtype, size) = if quant == QuantScheme::Q8_0 { (2, Q8_0_BLOCK_BYTES) } else { (3, Q4_0_BLOCK_BYTES) };
+                (dtype, 0, u64::from(rows) * u64::from(cols) / BLOCK as u64 * size as u64)
+            }
+            (_, QuantScheme::Q8) => (1, 1, u64::from(rows) * u64::from(cols)),
+            _ => (1, rows, u64::from(rows) * u64::from(cols)),
         };
-        let data_bytes = u64::from(rows) * u64::from(cols) * if quantized { 1 } else { 4 };
         let data_offset = at;
         at = align_up(at + data_bytes);
         let mut scales_offset = 0;
@@ -142,7 +157,7 @@ pub fn plan_layout(c: &ModelConfig, quant: QuantScheme) -> (Vec<(TensorKind, Ten
         let entry = TensorEntry {
             kind: kind as u32,
             layer,
-            dtype: quantized as u32,
+            dtype,
             rows,
             cols,
             scale_count,
@@ -161,6 +176,9 @@ pub enum Weights<'a> {
     F32(&'a [f32]),
     /// int8 values and their scales: one per tensor, or one per row.
     Q8 { q: &'a [i8], scales: &'a [f32] },
+    /// Rows of 32-weight blocks, each a little-endian float16 scale then its codes.
+    Q8_0(&'a [u8]),
+    Q4_0(&'a [u8]),
 }
 
 #[derive(Clone, Copy)]
@@ -171,13 +189,65 @@ pub struct Matrix<'a> {
 }
 
 impl<'a> Matrix<'a> {
+    /// The scale of an int8 row's dot product (1 for the others: a block carries its own).
     pub fn scale(&self, row: usize) -> f32 {
         match self.w {
-            Weights::F32(_) => 1.0,
             Weights::Q8 { scales, .. } => scales[if scales.len() == 1 { 0 } else { row }],
+            _ => 1.0,
+        }
+    }
+
+    /// Row `row` as float32 into `out` (int8 rows unscaled, block rows as code x scale, exact in float32).
+    pub fn row_f32(&self, row: usize, out: &mut [f32]) {
+        let cols = self.cols;
+        match self.w {
+            Weights::F32(w) => out.copy_from_slice(&w[row * cols..(row + 1) * cols]),
+            Weights::Q8 { q, .. } => {
+                for (o, &v) in out.iter_mut().zip(&q[row * cols..(row + 1) * cols]) {
+                    *o = f32::from(v);
+                }
+            }
+            Weights::Q8_0(b) => {
+                let bytes = &b[row * cols / BLOCK * Q8_0_BLOCK_BYTES..][..cols / BLOCK * Q8_0_BLOCK_BYTES];
+                for (block, o) in bytes.chunks_exact(Q8_0_BLOCK_BYTES).zip(out.chunks_exact_mut(BLOCK)) {
+                    let d = f16_to_f32(u16::from_le_bytes([block[0], block[1]]));
+                    for (o, &q) in o.iter_mut().zip(&block[2..]) {
+                        *o = f32::from(q as i8) * d;
+                    }
+                }
+            }
+            Weights::Q4_0(b) => {
+                let bytes = &b[row * cols / BLOCK * Q4_0_BLOCK_BYTES..][..cols / BLOCK * Q4_0_BLOCK_BYTES];
+                for (block, o) in bytes.chunks_exact(Q4_0_BLOCK_BYTES).zip(out.chunks_exact_mut(BLOCK)) {
+                    let d = f16_to_f32(u16::from_le_bytes([block[0], block[1]]));
+                    for (j, &q) in block[2..].iter().enumerate() {
+                        o[j] = f32::from((q & 15) as i8 - 8) * d;
+                        o[j + 16] = f32::from((q >> 4) as i8 - 8) * d;
+                    }
+                }
+            }
         }
     }
 }
+
+/// IEEE float16 bits -> float32, exact (subnormals normalised, infinities and NaNs kept).
+pub fn f16_to_f32(h: u16) -> f32 {
+    let sign = u32::from(h & 0x8000) << 16;
+    let exponent = u32::from((h >> 10) & 0x1f);
+    let mantissa = u32::from(h & 0x3ff);
+    let bits = match (exponent, mantissa) {
+        (0x1f, m) => sign | 0x7f80_0000 | (m << 13),
+        (0, 0) => sign,
+        (0, m) => {
+            let shift = m.leading_zeros() - 21; // bring the leading 1 to bit 10
+            sign | ((113 - shift) << 23) | (((m << shift) & 0x3ff) << 13)
+        }
+        (e, m) => sign | ((e + 112) << 23) | (m << 13),
+    };
+    f32::from_bits(bits)
+}
+
+
 
 pub struct LayerWeights<'a> {
     pub attn_norm: &'a [f32],
@@ -324,13 +394,15 @@ fn i8_slice(b: &[u8], offset: u64, count: usize) -> &[i8] {
 
 fn matrix<'a>(e: &TensorEntry, b: &'a [u8]) -> Matrix<'a> {
     let (rows, cols) = (e.rows as usize, e.cols as usize);
-    let w = if e.dtype == 0 {
-        Weights::F32(f32_slice(b, e.data_offset, rows * cols))
-    } else {
-        Weights::Q8 {
+    let blocks = &b[e.data_offset as usize..(e.data_offset + e.data_bytes) as usize];
+    let w = match e.dtype {
+        0 => Weights::F32(f32_slice(b, e.data_offset, rows * cols)),
+        1 => Weights::Q8 {
             q: i8_slice(b, e.data_offset, rows * cols),
             scales: f32_slice(b, e.scales_offset, e.scale_count as usize),
-        }
+        },
+        2 => Weights::Q8_0(blocks),
+        _ => Weights::Q4_0(blocks),
     };
     Matrix { rows, cols, w }
 }
@@ -354,7 +426,9 @@ pub fn view_model_image<'a>(b: &'a [u8], source: &str) -> Result<ModelWeights<'a
         0 => QuantScheme::F32,
         1 => QuantScheme::Q8,
         2 => QuantScheme::Q8r,
-        other => bail!("{}: header field quant is {}, expected 0, 1 or 2", source, other),
+        3 => QuantScheme::Q8_0,
+        4 => QuantScheme::Q4_0,
+        other => bail!("{}: header field quant is {}, expected 0..4 (f32, q8, q8r, q8_0, q4_0)", source, other),
     };
     let file_bytes = u64_at(b, 24);
     if file_bytes != b.len() as u64 {

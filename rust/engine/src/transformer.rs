@@ -19,6 +19,7 @@ pub struct Transformer<'a> {
     hb: Vec<f32>,      // (intermediate) gate, then silu(gate) * up
     hb2: Vec<f32>,     // (intermediate) up
     scores: Vec<f32>,  // (context) one head's attention weights
+    row: Vec<f32>,     // (widest input) one dequantized row of a block matrix
     keys: Vec<f32>,    // (layer, context, kv_dim)
     values: Vec<f32>,  // (layer, context, kv_dim)
     rope: RopeTables,  // (context, head_dim / 2)
@@ -45,6 +46,7 @@ impl<'a> Transformer<'a> {
             hb: vec![0.0; inter],
             hb2: vec![0.0; inter],
             scores: vec![0.0; context],
+            row: vec![0.0; hidden.max(inter).max(c.q_dim())],
             keys: vec![0.0; cache],
             values: vec![0.0; cache],
             rope: RopeTables::new(c, context),
@@ -94,7 +96,7 @@ impl<'a> Transformer<'a> {
     fn lm_head(&mut self, out: &mut [f32]) {
         let c = &self.w.config;
         rmsnorm(&mut self.xb, &self.x, self.w.final_norm, c.rms_norm_eps);
-        self.simd.matvec(out, &self.xb, &self.w.lm_head);
+        self.simd.matvec(out, &self.xb, &self.w.lm_head, &mut self.row);
     }
 
     fn forward(&mut self, token: usize, pos: usize) {
@@ -106,21 +108,21 @@ impl<'a> Transformer<'a> {
         for (layer, l) in w.layers.iter().enumerate() {
             rmsnorm(&mut self.xb, &self.x, l.attn_norm, c.rms_norm_eps);
             let row = (layer * self.context + pos) * kv_dim;
-            simd.matvec(&mut self.q, &self.xb, &l.wq);
-            simd.matvec(&mut self.keys[row..row + kv_dim], &self.xb, &l.wk);
-            simd.matvec(&mut self.values[row..row + kv_dim], &self.xb, &l.wv);
+            simd.matvec(&mut self.q, &self.xb, &l.wq, &mut self.row);
+            simd.matvec(&mut self.keys[row..row + kv_dim], &self.xb, &l.wk, &mut self.row);
+            simd.matvec(&mut self.values[row..row + kv_dim], &self.xb, &l.wv, &mut self.row);
             let (cos, sin) = self.rope.at(pos);
             rope(&mut self.q, head_dim, cos, sin);
             rope(&mut self.keys[row..row + kv_dim], head_dim, cos, sin);
             self.attention(layer, pos);
-            simd.matvec(&mut self.xb, &self.att, &l.wo);
+            simd.matvec(&mut self.xb, &self.att, &l.wo, &mut self.row);
             add(&mut self.x, &self.xb);
 
             rmsnorm(&mut self.xb, &self.x, l.ffn_norm, c.rms_norm_eps);
-            simd.matvec(&mut self.hb, &self.xb, &l.w_gate);
-            simd.matvec(&mut self.hb2, &self.xb, &l.w_up);
+            simd.matvec(&mut self.hb, &self.xb, &l.w_gate, &mut self.row);
+            simd.matvec(&mut self.hb2, &self.xb, &l.w_up, &mut self.row);
             simd.silu_mul(&mut self.hb, &self.hb2);
-            simd.matvec(&mut self.xb, &self.hb, &l.w_down);
+            simd.matvec(&mut self.xb, &self.hb, &l.w_down, &mut self.row);
             add(&mut self.x, &self.xb);
         }
         debug_assert_eq!(self.q.len(), q_dim);
