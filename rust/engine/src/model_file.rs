@@ -591,4 +591,76 @@ mod tests {
         b[32 + 4 * 6] = 5; // odd head_dim
         assert!(err(&b).contains("head_dim 5 must be even"), "{}", err(&b));
     }
+
+    #[test]
+    fn float16_widens_exactly() {
+        assert_eq!(f16_to_f32(0x3c00), 1.0);
+        assert_eq!(f16_to_f32(0xc000), -2.0);
+        assert_eq!(f16_to_f32(0x7bff), 65504.0);
+        assert_eq!(f16_to_f32(0x0001), 2f32.powi(-24)); // smallest subnormal
+        assert_eq!(f16_to_f32(0x03ff), 1023.0 * 2f32.powi(-24));
+        assert_eq!(f16_to_f32(0x8000).to_bits(), 0x8000_0000);
+        assert!(f16_to_f32(0x7c00).is_infinite() && f16_to_f32(0x7e00).is_nan());
+    }
+
+    /// f32 -> f16 bits for values exactly representable in float16 (the test's scales are).
+    fn exact_f16(v: f32) -> u16 {
+        let h = (0..=0xffffu16).find(|&h| f16_to_f32(h) == v).expect("representable");
+        h
+    }
+
+    #[test]
+    fn block_rows_decode_as_code_times_scale() {
+        // One row of two blocks each: q8_0 codes j - 16 with d = 0.25, q4_0 codes (j % 16) with d = -0.5.
+        let d8 = exact_f16(0.25).to_le_bytes();
+        let mut q8 = Vec::new();
+        for _ in 0..2 {
+            q8.extend_from_slice(&d8);
+            q8.extend((0..32).map(|j| (j as i8 - 16) as u8));
+        }
+        let m = Matrix { rows: 1, cols: 64, w: Weights::Q8_0(&q8) };
+        let mut out = vec![0.0f32; 64];
+        m.row_f32(0, &mut out);
+        for j in 0..64 {
+            assert_eq!(out[j], ((j % 32) as f32 - 16.0) * 0.25);
+        }
+        let d4 = exact_f16(-0.5).to_le_bytes();
+        let mut q4 = Vec::new();
+        for _ in 0..2 {
+            q4.extend_from_slice(&d4);
+            q4.extend((0..16u8).map(|j| j | ((15 - j) << 4))); // weight j: code j, weight j + 16: code 15 - j
+        }
+        let m = Matrix { rows: 1, cols: 64, w: Weights::Q4_0(&q4) };
+        m.row_f32(0, &mut out);
+        for j in 0..16 {
+            assert_eq!(out[j], (j as f32 - 8.0) * -0.5);
+            assert_eq!(out[j + 16], ((15 - j) as f32 - 8.0) * -0.5);
+        }
+        assert_eq!(m.scale(0), 1.0);
+    }
+
+    #[test]
+    fn block_schemes_keep_rows_that_are_not_whole_blocks_as_int8() {
+        let mut c = tiny_config();
+        c.hidden_size = 64;
+        c.head_dim = 32;
+        c.intermediate_size = 40; // w_down's rows are 40 wide: int8 with a scale per row
+        for (quant, dtype, block) in [(QuantScheme::Q8_0, 2, 34u64), (QuantScheme::Q4_0, 3, 18)] {
+            let (layout, _) = plan_layout(&c, quant);
+            for (kind, e) in &layout {
+                if kind.is_norm() {
+                    assert_eq!(e.dtype, 0);
+                } else if e.cols % 32 == 0 {
+                    assert_eq!((e.dtype, e.scale_count, e.data_bytes), (dtype, 0, u64::from(e.rows * e.cols) / 32 * block));
+                } else {
+                    assert_eq!(*kind, TensorKind::WDown);
+                    assert_eq!((e.dtype, e.scale_count), (1, e.rows));
+                }
+            }
+            let bytes = image(&c, quant);
+            let w = view_model_image(&bytes, "m.smol").unwrap();
+            assert!(matches!(w.layers[0].w_down.w, Weights::Q8 { .. }));
+            assert!(matches!(w.layers[0].wq.w, Weights::Q8_0(_) | Weights::Q4_0(_)));
+        }
+    }
 }
