@@ -222,12 +222,33 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2,fma")]
+    unsafe fn row16_q8(row: &[i8], x: &[f32]) -> f32 {
+        let n = x.len();
+        let (mut lo, mut hi) = (_mm256_setzero_ps(), _mm256_setzero_ps());
+        let mut k = 0;
+        while k + 16 <= n {
+            lo = _mm256_fmadd_ps(widen_q8(row.as_ptr().add(k)), _mm256_loadu_ps(x.as_ptr().add(k)), lo);
+            hi = _mm256_fmadd_ps(widen_q8(row.as_ptr().add(k + 8)), _mm256_loadu_ps(x.as_ptr().add(k + 8)), hi);
+            k += 16;
+        }
+        if k < n {
+            let (mut w16, mut x16) = ([0i8; 16], [0.0f32; 16]);
+            w16[..n - k].copy_from_slice(&row[k..n]);
+            x16[..n - k].copy_from_slice(&x[k..]);
+            lo = _mm256_fmadd_ps(widen_q8(w16.as_ptr()), _mm256_loadu_ps(x16.as_ptr()), lo);
+            hi = _mm256_fmadd_ps(widen_q8(w16.as_ptr().add(8)), _mm256_loadu_ps(x16.as_ptr().add(8)), hi);
+        }
+        hsum(_mm256_add_ps(lo, hi))
+    }
+
+    #[target_feature(enable = "avx2,fma")]
     pub unsafe fn matvec16(out: &mut [f32], x: &[f32], m: &crate::model_file::Matrix, scratch: &mut [f32]) {
         use crate::model_file::Weights;
         let cols = m.cols;
         for (r, o) in out.iter_mut().enumerate() {
             let s = match m.w {
                 Weights::F32(w) => row16_f32(&w[r * cols..(r + 1) * cols], x),
+                Weights::Q8 { q, .. } => row16_q8(&q[r * cols..(r + 1) * cols], x),
                 _ => {
                     m.row_f32(r, &mut scratch[..cols]);
                     row16_f32(&scratch[..cols], x)
