@@ -16,7 +16,7 @@ function(smol_add_gtest name label)
 endfunction()
 
 # Instruction-set flags for the SIMD kernel files only: the rest of the code stays baseline x86-64, and the
-# kernels are called only after run-time CPU detection (engine/src/cpu_features.h).
+# kernels are called only after run-time CPU detection (common/cpu_features.h).
 #   smol_simd_sources(avx2|avx512 FILES...): the flags of one kernel tier (common/cpu_features.h says what
 #   each tier needs at run time; keep the two in step).
 function(smol_simd_sources tier)

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <vector>
 #include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,7 +83,8 @@ TEST(robustness, interrupted_output_removes_its_temporary) {
         ASSERT_GE(child, 0);
         if (child == 0) {
             smol::output_file out(path.string());
-            out.write_zeros(1 << 20);
+            const std::vector<std::byte> megabyte(1 << 20);
+            out.write(megabyte);
             ::raise(sig);
             ::_exit(0);  // not reached: the default action ends the process
         }

@@ -13,7 +13,8 @@
 #include "engine/tests/test_models.h"
 #include "firmware/src/descriptor.h"
 #include "firmware/src/firmware_image.h"
-#include "firmware/src/iss_backend.h"
+#include "firmware/src/firmware_backend.h"
+#include "firmware/src/iss_target.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -172,8 +173,9 @@ int run_firmware(const std::string& preset, const std::string& quant_name, std::
                  int32_t context, uint64_t model_seed, const common_options& o) {
     const quant_scheme quant = quant_name == "q8r" ? quant_scheme::q8r : quant_scheme::q8;
     auto model = testing::random_image_model(make_model_preset(preset), quant, model_seed);
-    firmware::iss_backend backend(model.weights, {model.image.data(), model.image.size()}, context);
-    iss::machine& m = backend.machine();
+    firmware::firmware_backend backend(model.weights, {model.image.data(), model.image.size()}, context,
+                                       firmware::iss_target_factory());
+    iss::machine& m = static_cast<firmware::iss_target&>(backend.target()).machine();
     const firmware::memory_plan& plan = backend.plan();
     rtl::rtl_target t(plan.size, {o.latency, o.bandwidth});
     // The back end laid out the memory (firmware, descriptor, model, RoPE tables): the core gets a copy.

@@ -5,7 +5,7 @@
 #include "common/cpu_features.h"
 #include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 #include "engine/src/sampler.h"
 #include "engine/src/thread_pool.h"
 

@@ -4,7 +4,7 @@
 // are the avx2 ones). The kernels.h entry points call the active tier's table; the tests and benchmarks
 // take each table directly to compare the tiers. Internal to the engine.
 #include "common/cpu_features.h"
-#include "engine/src/model_weights.h"
+#include "model/src/model_weights.h"
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 #include "engine/src/kernels.h"
 
 #include "engine/src/kernel_table.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 
 #include <algorithm>
 #include <cmath>

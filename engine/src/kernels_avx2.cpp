@@ -3,7 +3,7 @@
 // quantized in memory and are widened to float32 in registers; activations stay float32, so results match
 // the portable kernels up to summation rounding.
 #include "engine/src/kernel_table.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -5,7 +5,7 @@
 // of sixteen columns; masked loads take the tail of a row. 32 registers allow a 4 x 6 prefill tile.
 // Attention, softmax and SiLU are the AVX2 ones (they are a small part of the time).
 #include "engine/src/kernel_table.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -3,10 +3,10 @@
 // that do not start at zero), for every weight type. In the portable.* run they have nothing to compare
 // against and say so by skipping.
 #include "common/cpu_features.h"
-#include "engine/src/half.h"
+#include "model/src/half.h"
 #include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 #include "engine/src/sampler.h"
 
 #include "common/error.h"

@@ -1,7 +1,7 @@
 #include "model/src/model_weights.h"
 
 #include "common/error.h"
-#include "engine/src/quantize.h"
+#include "model/src/quantize.h"
 
 namespace smol {
 

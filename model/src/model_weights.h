@@ -23,7 +23,7 @@ quant_scheme parse_quant_scheme(const std::string& name);
 bool is_block_scheme(quant_scheme scheme);  // q8_0, q4_0
 
 // q8: int8 with scales beside the data; q8_0 / q4_0: rows of 32-weight blocks with their scales inside
-// (block_q8_0 / block_q4_0, engine/src/quantize.h).
+// (block_q8_0 / block_q4_0, model/src/quantize.h).
 enum class weight_dtype : uint32_t { f32 = 0, q8 = 1, q8_0 = 2, q4_0 = 3 };
 inline constexpr uint32_t weight_dtype_count = 4;
 

@@ -1,6 +1,6 @@
 #include "model/src/quantize.h"
 
-#include "engine/src/half.h"
+#include "model/src/half.h"
 
 #include <algorithm>
 

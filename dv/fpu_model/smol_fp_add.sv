@@ -1,5 +1,0 @@
-// Testbench-only stand-in (rtl-contract.md) until rtl/fpu/smol_fp_add.v exists: the ISS's fp32 add via DPI.
-module smol_fp_add (input wire [31:0] a_i, b_i, output wire [31:0] y_o);
-  import "DPI-C" pure function int unsigned smol_dpi_fp_add(input int unsigned a, input int unsigned b);
-  assign y_o = smol_dpi_fp_add(a_i, b_i);
-endmodule
