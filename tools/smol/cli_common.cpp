@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "engine/src/cpu_features.h"
 #include "engine/src/thread_pool.h"
+#include "model/src/gguf_model.h"
 
 #include <algorithm>
 #include <charconv>
@@ -31,7 +32,7 @@ std::vector<int32_t> parse_id_list(const std::string& text, const char* flag) {
 }
 
 void model_options::add_to(CLI::App& command) {
-    command.add_option("-m,--model", path, "HF checkpoint directory or smol32 model file")->required();
+    command.add_option("-m,--model", path, "HF checkpoint directory, GGUF file or smol32 model file")->required();
     command.add_option("--quant", quant, "weights: f32, q8 (per tensor) or q8r (per row)")
         ->check(CLI::IsMember({"f32", "q8", "q8r"}));
     command.add_option("-c,--ctx-size", context_length, "KV-cache positions (default: the model's maximum)");
@@ -89,6 +90,10 @@ void text_options::add_to(CLI::App& command) {
 
 tokenizer text_options::load_tokenizer(const std::string& model_path) const {
     if (!tokenizer_path.empty()) return load_tokenizer_for_model(tokenizer_path);
+    if (has_gguf_magic(model_path)) {  // a GGUF carries its tokenizer (tokenizer.ggml.*)
+        const mapped_file file(model_path);
+        return tokenizer::from_json(gguf_tokenizer_json(gguf_file::parse(file.bytes(), model_path)), model_path);
+    }
     if (!is_hf_checkpoint_dir(model_path))
         fail("{}: a converted model file carries no tokenizer; pass --tokenizer with the HF directory", model_path);
     return load_tokenizer_for_model(model_path);
