@@ -34,6 +34,25 @@ const std::vector<gguf_value>& typed_array(const gguf_file& f, std::string_view 
     return v.array();
 }
 
+// Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF): tokenizer.json text must be.
+bool valid_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = uint8_t(s[i]);
+        const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        uint32_t cp = n == 1 ? c : c & (0x7f >> n);
+        for (size_t k = 1; k < n; ++k) {
+            const auto t = uint8_t(s[i + k]);
+            if ((t >> 6) != 2) return false;
+            cp = cp << 6 | (t & 0x3f);
+        }
+        static constexpr uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += n;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string gguf_pre_tokenizer_spec(const std::string& pre, const std::string& source) {
@@ -218,6 +237,8 @@ std::string gguf_tokenizer_json(const gguf_file& f) {
     for (size_t i = 0; i < tokens.size(); ++i) {
         const std::string& text = tokens[i].string();
         if (text.empty()) fail("{}: tokenizer.ggml.tokens[{}] at offset {} is empty", f.source(), i, tokens[i].offset);
+        if (!valid_utf8(text))
+            fail("{}: tokenizer.ggml.tokens[{}] at offset {} is not valid UTF-8", f.source(), i, tokens[i].offset);
         if (auto [it, fresh] = seen.emplace(text, i); !fresh)
             fail("{}: tokenizer.ggml.tokens[{}] at offset {} repeats token {} ('{}')", f.source(), i, tokens[i].offset,
                  it->second, text);
@@ -230,6 +251,8 @@ std::string gguf_tokenizer_json(const gguf_file& f) {
     json merge_list = json::array();
     for (size_t i = 0; i < merges.size(); ++i) {
         const std::string& m = merges[i].string();
+        if (!valid_utf8(m))
+            fail("{}: tokenizer.ggml.merges[{}] at offset {} is not valid UTF-8", f.source(), i, merges[i].offset);
         const size_t space = m.find(' ');
         if (space == std::string::npos || space == 0 || space + 1 == m.size() || m.find(' ', space + 1) != std::string::npos)
             fail("{}: tokenizer.ggml.merges[{}] at offset {} is '{}', not two tokens separated by one space",

@@ -271,6 +271,12 @@ TEST(gguf, refuses_bad_token_types_merges_and_pre_tokenizers) {
     m.add_string_array("tokenizer.ggml.merges", {"ab"});
     const std::vector<std::byte> mb = m.bytes();
     expect_error([&] { smol::gguf_tokenizer_json(parse(mb)); }, {"tokenizer.ggml.tokens[1] at offset", "repeats token 0"});
+    smol::gguf_builder u;
+    u.add_string("tokenizer.ggml.model", "gpt2");
+    u.add_string_array("tokenizer.ggml.tokens", {"a", "\x90x", "\xed\xa0\x80"});  // found by gguf_fuzz
+    u.add_string_array("tokenizer.ggml.merges", {});
+    const std::vector<std::byte> ub = u.bytes();
+    expect_error([&] { smol::gguf_tokenizer_json(parse(ub)); }, {"tokenizer.ggml.tokens[1] at offset", "not valid UTF-8"});
     smol::gguf_builder p;
     p.add_string("tokenizer.ggml.model", "gpt2");
     p.add_string("tokenizer.ggml.pre", "qwen2");
