@@ -1,6 +1,7 @@
 #pragma once
 // bfloat16 / float16 <-> float32, bit-exact (round to nearest even, NaN kept quiet).
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
 namespace smol {

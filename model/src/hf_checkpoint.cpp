@@ -7,6 +7,7 @@
 #include "common/strict_json.h"
 #include "model/src/json_excerpt.h"
 #include "model/src/half.h"
+#include "model/src/model_file.h"
 
 #include <algorithm>
 #include <cstring>
@@ -243,6 +244,26 @@ std::vector<float> hf_checkpoint::read_f32(const std::string& name) const {
         default: fail("{}: {} has dtype {}, cannot convert to F32", directory_, name, st_dtype_name(t.dtype));
     }
     return out;
+}
+
+std::string hf_tensor_name(const tensor_entry& e) {
+    int layer = static_cast<int>(e.layer);
+    switch (e.kind) {
+        case tensor_kind::embed: return hf_tensor_name_embed();
+        case tensor_kind::attn_norm: return hf_tensor_name_layer(layer, "input_layernorm.weight");
+        case tensor_kind::wq: return hf_tensor_name_layer(layer, "self_attn.q_proj.weight");
+        case tensor_kind::wk: return hf_tensor_name_layer(layer, "self_attn.k_proj.weight");
+        case tensor_kind::wv: return hf_tensor_name_layer(layer, "self_attn.v_proj.weight");
+        case tensor_kind::wo: return hf_tensor_name_layer(layer, "self_attn.o_proj.weight");
+        case tensor_kind::ffn_norm: return hf_tensor_name_layer(layer, "post_attention_layernorm.weight");
+        case tensor_kind::w_gate: return hf_tensor_name_layer(layer, "mlp.gate_proj.weight");
+        case tensor_kind::w_up: return hf_tensor_name_layer(layer, "mlp.up_proj.weight");
+        case tensor_kind::w_down: return hf_tensor_name_layer(layer, "mlp.down_proj.weight");
+        case tensor_kind::final_norm: return hf_tensor_name_final_norm();
+        case tensor_kind::lm_head: return hf_tensor_name_lm_head();
+        case tensor_kind::count: break;
+    }
+    fail("internal error: tensor kind {}", static_cast<uint32_t>(e.kind));
 }
 
 }  // namespace smol

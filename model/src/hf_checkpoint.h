@@ -16,6 +16,8 @@ std::string hf_tensor_name_embed();                  // model.embed_tokens.weigh
 std::string hf_tensor_name_final_norm();             // model.norm.weight
 std::string hf_tensor_name_lm_head();                // lm_head.weight
 std::string hf_tensor_name_layer(int layer, const char* suffix);  // model.layers.{i}.{suffix}
+struct tensor_entry;
+std::string hf_tensor_name(const tensor_entry& entry);  // the HF name of a model-image tensor
 
 class hf_checkpoint {
 public:

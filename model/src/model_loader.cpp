@@ -1,6 +1,7 @@
 #include "model/src/model_loader.h"
 
 #include "common/error.h"
+#include "model/src/gguf_model.h"
 #include "model/src/hf_checkpoint.h"
 #include "model/src/model_file.h"
 #include "common/finite_check.h"
@@ -12,26 +13,6 @@
 namespace smol {
 
 namespace {
-
-std::string hf_name(const tensor_entry& e) {
-    int layer = static_cast<int>(e.layer);
-    switch (e.kind) {
-        case tensor_kind::embed: return hf_tensor_name_embed();
-        case tensor_kind::attn_norm: return hf_tensor_name_layer(layer, "input_layernorm.weight");
-        case tensor_kind::wq: return hf_tensor_name_layer(layer, "self_attn.q_proj.weight");
-        case tensor_kind::wk: return hf_tensor_name_layer(layer, "self_attn.k_proj.weight");
-        case tensor_kind::wv: return hf_tensor_name_layer(layer, "self_attn.v_proj.weight");
-        case tensor_kind::wo: return hf_tensor_name_layer(layer, "self_attn.o_proj.weight");
-        case tensor_kind::ffn_norm: return hf_tensor_name_layer(layer, "post_attention_layernorm.weight");
-        case tensor_kind::w_gate: return hf_tensor_name_layer(layer, "mlp.gate_proj.weight");
-        case tensor_kind::w_up: return hf_tensor_name_layer(layer, "mlp.up_proj.weight");
-        case tensor_kind::w_down: return hf_tensor_name_layer(layer, "mlp.down_proj.weight");
-        case tensor_kind::final_norm: return hf_tensor_name_final_norm();
-        case tensor_kind::lm_head: return hf_tensor_name_lm_head();
-        case tensor_kind::count: break;
-    }
-    fail("internal error: tensor kind {}", static_cast<uint32_t>(e.kind));
-}
 
 void check_matrix(const matrix_view& m, const std::string& path, const std::string& name) {
     const size_t count = size_t(m.rows) * size_t(m.cols);
@@ -74,21 +55,33 @@ loaded_model load_model(const std::string& path, std::optional<quant_scheme> qua
     loaded_model model;
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) fail("{}: no such file or directory", path);
+    // HF directories and GGUF files are converted in memory to the chosen scheme (default f32), the same way.
+    auto build = [&](const model_config& config, const tensor_source& source) {
+        quant_scheme scheme = quant.value_or(quant_scheme::f32);
+        model_image_layout layout = plan_model_image(config, scheme);
+        model.built_ = anonymous_buffer(layout.total_bytes);
+        build_model_image(config, scheme, layout, source, {model.built_.data(), model.built_.size()});
+        model.weights_ = view_model_image(model.image(), path);
+    };
     if (is_hf_checkpoint_dir(path)) {
         hf_checkpoint checkpoint = hf_checkpoint::open(path);
-        quant_scheme scheme = quant.value_or(quant_scheme::f32);
-        model_image_layout layout = plan_model_image(checkpoint.config(), scheme);
-        model.built_ = anonymous_buffer(layout.total_bytes);
-        build_model_image(checkpoint.config(), scheme, layout,
-                          [&](const tensor_entry& e) {
-                              const std::string name = hf_name(e);
-                              std::vector<float> values = checkpoint.read_f32(name);
-                              check_finite(values, fmt::format("{}: tensor {}", path, name));
-                              release_mapped_pages(checkpoint.tensor(name).data);  // read once (RSS budget)
-                              return values;
-                          },
-                          {model.built_.data(), model.built_.size()});
-        model.weights_ = view_model_image(model.image(), path);
+        build(checkpoint.config(), [&](const tensor_entry& e) {
+            const std::string name = hf_tensor_name(e);
+            std::vector<float> values = checkpoint.read_f32(name);
+            check_finite(values, fmt::format("{}: tensor {}", path, name));
+            release_mapped_pages(checkpoint.tensor(name).data);  // read once (RSS budget)
+            return values;
+        });
+    } else if (has_gguf_magic(path)) {
+        // GGUF weights are widened or dequantized to float32 first, then --quant applies (docs/gguf.md).
+        const mapped_file file(path);
+        const gguf_file gguf = gguf_file::parse(file.bytes(), path);
+        const model_config config = gguf_model_config(gguf);
+        build(config, [&](const tensor_entry& e) {
+            std::vector<float> values = gguf_read_tensor(gguf, config, e);
+            check_finite(values, fmt::format("{}: tensor {}", path, hf_tensor_name(e)));
+            return values;
+        });
     } else {
         model.file_ = mapped_file(path);
         model.weights_ = view_model_image(model.file_.bytes(), path);

@@ -1,6 +1,6 @@
 #pragma once
-// Opens a model for inference: an HF checkpoint directory (converted in memory to the chosen scheme) or a
-// smol32 model file (mmapped as is). Both end as the same validated image, viewed the same way.
+// Opens a model for inference: an HF checkpoint directory or a GGUF file (both converted in memory to the
+// chosen scheme) or a smol32 model file (mmapped as is). Both end as the same validated image, viewed the same way.
 #include "common/mapped_file.h"
 #include "model/src/model_weights.h"
 
@@ -25,7 +25,7 @@ private:
     model_weights weights_;
 };
 
-// `quant` chooses the scheme for an HF directory (default f32); for a model file it must match the file's
+// `quant` chooses the scheme for an HF directory or a GGUF file (default f32); for a model file it must match the file's
 // own scheme when given (a file is never requantized).
 loaded_model load_model(const std::string& path, std::optional<quant_scheme> quant);
 

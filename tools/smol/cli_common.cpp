@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "common/cpu_features.h"
 #include "engine/src/thread_pool.h"
+#include "model/src/gguf_model.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -25,7 +26,7 @@ std::vector<int32_t> parse_id_list(const std::string& text, const char* flag) {
 }
 
 void model_options::add_to(CLI::App& command) {
-    command.add_option("-m,--model", path, "HF checkpoint directory or smol32 model file")->required();
+    command.add_option("-m,--model", path, "HF checkpoint directory, GGUF file or smol32 model file")->required();
     command.add_option("--quant", quant, "weights: f32, q8 (per tensor), q8r (per row), q8_0 or q4_0 (32-weight blocks)")
         ->check(CLI::IsMember({"f32", "q8", "q8r", "q8_0", "q4_0"}));
     add_integer_flag(command, "-c,--ctx-size", context_length, 1, INT32_MAX, "KV-cache positions (default: the model's maximum)");
@@ -100,6 +101,10 @@ void text_options::add_to(CLI::App& command, bool raw_prompt) {
 }
 
 tokenizer text_options::load_tokenizer(const std::string& model_path, const model_config& config) const {
+    if (tokenizer_path.empty() && has_gguf_magic(model_path)) {  // a GGUF carries its tokenizer (tokenizer.ggml.*)
+        const mapped_file file(model_path);
+        return tokenizer::from_json(gguf_tokenizer_json(gguf_file::parse(file.bytes(), model_path)), model_path);
+    }
     if (tokenizer_path.empty() && !is_hf_checkpoint_dir(model_path))
         fail("{}: a converted model file carries no tokenizer; pass --tokenizer with the HF directory", model_path);
     const std::string& source = tokenizer_path.empty() ? model_path : tokenizer_path;

@@ -1,0 +1,44 @@
+#pragma once
+// A LLaMA model held in a GGUF file (docs/gguf.md): its config from the `llama.*` metadata, its weights in
+// HF's layout and float32 (F16/BF16 widened, Q8_0/Q4_0 dequantized, llama.cpp's Q/K row permutation undone),
+// and its tokenizer and chat template from `tokenizer.*`, rebuilt as the tokenizer.json HF would have.
+#include "model/src/gguf.h"
+#include "model/src/model_config.h"
+#include "model/src/model_file.h"
+
+#include <string>
+#include <vector>
+
+namespace smol {
+
+// GGUF tensor names of the LLaMA architecture (llama.cpp's convert_hf_to_gguf.py spells them so).
+std::string gguf_tensor_name(tensor_kind kind, uint32_t layer);
+
+// The config of a `general.architecture = llama` file; refuses other architectures and rope scaling.
+model_config gguf_model_config(const gguf_file& file);
+
+// One tensor, shape-checked against the config, as HF float32 values ([out, in] row-major, Q/K unpermuted).
+std::vector<float> gguf_read_tensor(const gguf_file& file, const model_config& config, const tensor_entry& entry);
+
+// llama.cpp's Q/K permutation (convert_hf_to_gguf.py LlamaModel.permute): within each head of head_dim rows,
+// GGUF row 2i + t is HF row t * head_dim / 2 + i (t = 0, 1), interleaving the two rotary halves so
+// llama.cpp's RoPE rotates adjacent pairs. `rows` holds `heads` heads of `cols`-wide rows.
+void permute_qk_rows_to_gguf(std::vector<float>& rows, int32_t heads, int32_t cols);
+void unpermute_qk_rows_from_gguf(std::vector<float>& rows, int32_t heads, int32_t cols);
+
+// The tokenizer.json text equivalent to the file's `tokenizer.ggml.*` (model gpt2; pre-tokenizer smollm or
+// the GPT-2 default). Control tokens become special added tokens, user-defined ones non-special added tokens.
+std::string gguf_tokenizer_json(const gguf_file& file);
+// The tokenizer.json "pre_tokenizer" (JSON text) of a tokenizer.ggml.pre name: smollm, gpt2 or default.
+std::string gguf_pre_tokenizer_spec(const std::string& pre, const std::string& source);
+
+// `tokenizer.chat_template` and the text of the bos/eos tokens it is rendered with ("" when absent).
+struct gguf_chat_template {
+    std::string source, bos_token, eos_token;
+};
+gguf_chat_template gguf_chat_template_of(const gguf_file& file);
+
+// Token types of `tokenizer.ggml.token_type` (llama.cpp's llama_token_type).
+enum class gguf_token_type : int32_t { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
+
+}  // namespace smol
