@@ -4,6 +4,9 @@
 
 #include <array>
 #include <atomic>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <cstdlib>
 
 namespace smol {
@@ -17,7 +20,10 @@ bool has(const char* feature) {
     // __builtin_cpu_supports also checks that the OS saves the ymm/zmm state (XGETBV), not only CPUID.
     if (std::string_view(feature) == "avx2") return __builtin_cpu_supports("avx2");
     if (std::string_view(feature) == "fma") return __builtin_cpu_supports("fma");
-    if (std::string_view(feature) == "f16c") return __builtin_cpu_supports("f16c");
+    if (std::string_view(feature) == "f16c") {  // clang 14's __builtin_cpu_supports has no "f16c": CPUID.1:ECX[29]
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+    }
     if (std::string_view(feature) == "avx512f") return __builtin_cpu_supports("avx512f");
     if (std::string_view(feature) == "avx512bw") return __builtin_cpu_supports("avx512bw");
     if (std::string_view(feature) == "avx512vl") return __builtin_cpu_supports("avx512vl");
