@@ -1,10 +1,14 @@
 #include "model/src/gguf.h"
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "model/src/byte_io.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace smol {
 
@@ -317,9 +321,22 @@ std::string gguf_file::require_string(std::string_view key) const {
 }
 
 bool has_gguf_magic(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+    // A directory (an HF checkpoint) or a missing path is simply not GGUF; anything else goes through the one
+    // input opener, so a FIFO or device named by -m is refused here, never blocked on.
+    std::error_code ec;
+    const std::filesystem::file_status st = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(st) || std::filesystem::is_directory(st)) return false;
+    const int fd = open_regular_input(path);
     char magic[4] = {};
-    return in.read(magic, 4) && std::string_view(magic, 4) == "GGUF";
+    size_t got = 0;
+    while (got < sizeof magic) {
+        const ssize_t n = ::read(fd, magic + got, sizeof magic - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += size_t(n);
+    }
+    ::close(fd);
+    return got == sizeof magic && std::string_view(magic, 4) == "GGUF";
 }
 
 }  // namespace smol
