@@ -3,10 +3,13 @@
 #include "common/error.h"
 #include "model/src/byte_io.h"
 #include "model/src/half.h"
+#include "model/src/quantize.h"
 
 #include <nlohmann/json.hpp>
 
 #include <climits>
+#include <cstring>
+#include <optional>
 #include <unordered_map>
 
 namespace smol {
@@ -133,31 +136,36 @@ model_config gguf_model_config(const gguf_file& f) {
     return c;
 }
 
-void permute_qk_rows_to_gguf(std::vector<float>& rows, int32_t heads, int32_t cols) {
-    const size_t head_rows = rows.size() / size_t(cols) / size_t(heads), half = head_rows / 2;
+size_t qk_gguf_row(size_t hf_row, size_t head_rows) {
+    const size_t half = head_rows / 2, head = hf_row / head_rows, j = hf_row % head_rows;
+    return head * head_rows + 2 * (j % half) + j / half;
+}
+
+namespace {
+
+// Moves whole rows of `row_bytes` bytes: to GGUF order (HF row r lands on row qk_gguf_row(r)) or back.
+void permute_rows(std::span<const std::byte> in, std::span<std::byte> out, size_t row_bytes, size_t heads, bool to_gguf) {
+    const size_t rows = in.size() / row_bytes, head_rows = rows / heads;
+    for (size_t r = 0; r < rows; ++r) {
+        const size_t g = qk_gguf_row(r, head_rows);
+        std::memcpy(out.data() + (to_gguf ? g : r) * row_bytes, in.data() + (to_gguf ? r : g) * row_bytes, row_bytes);
+    }
+}
+
+void permute_float_rows(std::vector<float>& rows, int32_t heads, int32_t cols, bool to_gguf) {
     std::vector<float> out(rows.size());
-    for (size_t h = 0; h < size_t(heads); ++h)
-        for (size_t i = 0; i < half; ++i)
-            for (size_t t = 0; t < 2; ++t) {
-                const float* from = &rows[(h * head_rows + t * half + i) * size_t(cols)];
-                std::copy(from, from + cols, &out[(h * head_rows + 2 * i + t) * size_t(cols)]);
-            }
+    permute_rows(std::as_bytes(std::span(rows)), std::as_writable_bytes(std::span(out)), size_t(cols) * sizeof(float),
+                 size_t(heads), to_gguf);
     rows = std::move(out);
 }
 
-void unpermute_qk_rows_from_gguf(std::vector<float>& rows, int32_t heads, int32_t cols) {
-    const size_t head_rows = rows.size() / size_t(cols) / size_t(heads), half = head_rows / 2;
-    std::vector<float> out(rows.size());
-    for (size_t h = 0; h < size_t(heads); ++h)
-        for (size_t i = 0; i < half; ++i)
-            for (size_t t = 0; t < 2; ++t) {
-                const float* from = &rows[(h * head_rows + 2 * i + t) * size_t(cols)];
-                std::copy(from, from + cols, &out[(h * head_rows + t * half + i) * size_t(cols)]);
-            }
-    rows = std::move(out);
+// The heads whose rows llama.cpp permutes in a tensor (0: not permuted).
+int32_t permuted_heads(const model_config& c, tensor_kind kind) {
+    return kind == tensor_kind::wq ? c.n_heads : kind == tensor_kind::wk ? c.n_kv_heads : 0;
 }
 
-std::vector<float> gguf_read_tensor(const gguf_file& f, const model_config& c, const tensor_entry& e) {
+// The file's tensor for an image entry, its name and dims checked against the config.
+const gguf_tensor_info& checked_tensor(const gguf_file& f, const tensor_entry& e) {
     const std::string name = gguf_tensor_name(e.kind, e.layer);
     const gguf_tensor_info* t = f.find_tensor(name);
     if (!t) fail("{}: tensor '{}' is missing", f.source(), name);
@@ -167,40 +175,88 @@ std::vector<float> gguf_read_tensor(const gguf_file& f, const model_config& c, c
     if (t->dims != want)
         fail("{}: tensor '{}' (info at offset {}) has dims [{}], expected [{}]", f.source(), name, t->info_offset,
              fmt::join(t->dims, ", "), fmt::join(want, ", "));
-    const size_t n = size_t(t->element_count());
-    std::vector<float> out(n);
-    const std::span<const std::byte> d = t->data;
-    switch (t->type) {
+    return *t;
+}
+
+// Blocks copied out of the file first: GGUF puts tensor data at any general.alignment, so the bytes need not
+// be aligned for block_q8_0 / block_q4_0.
+template <typename block>
+std::vector<float> dequantize(std::span<const std::byte> data, size_t values,
+                              void (*dequantize_blocks)(std::span<const block>, std::span<float>)) {
+    std::vector<block> blocks(values / quant_block_size);
+    std::memcpy(blocks.data(), data.data(), blocks.size() * sizeof(block));
+    std::vector<float> out(values);
+    dequantize_blocks(blocks, out);
+    return out;
+}
+
+// The GGUF type an image dtype is stored as byte for byte, if any.
+std::optional<ggml_type> same_bytes_type(weight_dtype dtype) {
+    if (dtype == weight_dtype::q8_0) return ggml_type::q8_0;
+    if (dtype == weight_dtype::q4_0) return ggml_type::q4_0;
+    return std::nullopt;
+}
+
+}  // namespace
+
+void permute_qk_rows_to_gguf(std::vector<float>& rows, int32_t heads, int32_t cols) {
+    permute_float_rows(rows, heads, cols, true);
+}
+
+void unpermute_qk_rows_from_gguf(std::vector<float>& rows, int32_t heads, int32_t cols) {
+    permute_float_rows(rows, heads, cols, false);
+}
+
+std::vector<float> gguf_read_tensor(const gguf_file& f, const model_config& c, const tensor_entry& e) {
+    const gguf_tensor_info& t = checked_tensor(f, e);
+    const size_t n = size_t(t.element_count());
+    const std::span<const std::byte> d = t.data;
+    std::vector<float> out;
+    switch (t.type) {
         case ggml_type::f32:
-            for (size_t i = 0; i < n; ++i) out[i] = load_field<float>(d, 4 * i);
+            out.resize(n);
+            std::memcpy(out.data(), d.data(), n * sizeof(float));
             break;
         case ggml_type::f16:
+            out.resize(n);
             for (size_t i = 0; i < n; ++i) out[i] = f16_to_f32(load_field<uint16_t>(d, 2 * i));
             break;
         case ggml_type::bf16:
+            out.resize(n);
             for (size_t i = 0; i < n; ++i) out[i] = bf16_to_f32(load_field<uint16_t>(d, 2 * i));
             break;
-        case ggml_type::q8_0:
-            for (size_t b = 0; b < n / ggml_block_elements; ++b) {
-                const float scale = f16_to_f32(load_field<uint16_t>(d, 34 * b));
-                for (size_t j = 0; j < ggml_block_elements; ++j)
-                    out[b * ggml_block_elements + j] = scale * float(load_field<int8_t>(d, 34 * b + 2 + j));
-            }
-            break;
-        case ggml_type::q4_0:
-            for (size_t b = 0; b < n / ggml_block_elements; ++b) {
-                const float scale = f16_to_f32(load_field<uint16_t>(d, 18 * b));
-                for (size_t j = 0; j < 16; ++j) {
-                    const uint8_t q = load_field<uint8_t>(d, 18 * b + 2 + j);
-                    out[b * 32 + j] = scale * float(int(q & 0x0f) - 8);
-                    out[b * 32 + j + 16] = scale * float(int(q >> 4) - 8);
-                }
-            }
-            break;
+        case ggml_type::q8_0: out = dequantize<block_q8_0>(d, n, q8_0_dequantize); break;
+        case ggml_type::q4_0: out = dequantize<block_q4_0>(d, n, q4_0_dequantize); break;
     }
-    if (e.kind == tensor_kind::wq) unpermute_qk_rows_from_gguf(out, c.n_heads, int32_t(e.cols));
-    if (e.kind == tensor_kind::wk) unpermute_qk_rows_from_gguf(out, c.n_kv_heads, int32_t(e.cols));
+    if (const int32_t heads = permuted_heads(c, e.kind)) unpermute_qk_rows_from_gguf(out, heads, int32_t(e.cols));
     return out;
+}
+
+bool gguf_copy_stored_tensor(const gguf_file& f, const model_config& c, const tensor_entry& e, std::span<std::byte> out) {
+    const gguf_tensor_info& t = checked_tensor(f, e);
+    if (same_bytes_type(e.dtype) != t.type) return false;
+    if (out.size() != t.data.size() || out.size() != e.data_bytes)
+        fail("internal error: tensor '{}' is {} bytes in the file, {} in the image", t.name, t.data.size(), out.size());
+    // Each block starts with its float16 scale; the float path would find a non-finite one as a weight.
+    const size_t block_bytes = t.type == ggml_type::q8_0 ? sizeof(block_q8_0) : sizeof(block_q4_0);
+    for (size_t at = 0; at < t.data.size(); at += block_bytes)
+        if ((load_field<uint16_t>(t.data, at) & 0x7c00) == 0x7c00)
+            fail("{}: tensor '{}' block {} (offset {}) has a scale that is not finite", f.source(), t.name,
+                 at / block_bytes, f.data_offset() + t.relative_offset + at);
+    if (const int32_t heads = permuted_heads(c, e.kind)) permute_rows(t.data, out, out.size() / e.rows, size_t(heads), false);
+    else std::memcpy(out.data(), t.data.data(), out.size());
+    return true;
+}
+
+quant_scheme gguf_default_scheme(const gguf_file& f) {
+    bool all_q8_0 = true, all_q4_0 = true, any = false;
+    for (const gguf_tensor_info& t : f.tensors()) {
+        if (t.dims.size() != 2 || t.dims[0] % ggml_block_elements != 0) continue;  // norms; rows of no whole blocks
+        any = true;
+        all_q8_0 = all_q8_0 && t.type == ggml_type::q8_0;
+        all_q4_0 = all_q4_0 && t.type == ggml_type::q4_0;
+    }
+    return !any ? quant_scheme::f32 : all_q8_0 ? quant_scheme::q8_0 : all_q4_0 ? quant_scheme::q4_0 : quant_scheme::f32;
 }
 
 std::string gguf_tokenizer_json(const gguf_file& f) {

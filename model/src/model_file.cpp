@@ -173,10 +173,11 @@ model_image_layout plan_model_image(const model_config& config, quant_scheme qua
 }
 
 void build_model_image(const model_config& config, quant_scheme quant, const model_image_layout& layout,
-                       const tensor_source& source, std::span<std::byte> out) {
+                       const tensor_source& source, std::span<std::byte> out, const stored_tensor_source& stored) {
     if (out.size() != layout.total_bytes) fail("internal error: image buffer size {} != {}", out.size(), layout.total_bytes);
     write_header(config, quant, layout, out);
     for (const tensor_entry& e : layout.tensors) {
+        if (stored && e.scale_count == 0 && stored(e, out.subspan(e.data_offset, e.data_bytes))) continue;
         std::vector<float> values = source(e);
         if (values.size() != uint64_t{e.rows} * e.cols)
             fail("tensor {} (layer {}): got {} values, expected {}", tensor_kind_name(e.kind), e.layer,

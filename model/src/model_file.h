@@ -74,9 +74,13 @@ model_image_layout plan_model_image(const model_config& config, quant_scheme qua
 // Produces the float32 values (row-major) of one tensor, e.g. read from an HF checkpoint.
 using tensor_source = std::function<std::vector<float>(const tensor_entry&)>;
 
+// Optionally supplies a tensor already in its image form: fills the entry's data bytes and returns true (e.g.
+// a GGUF file's Q8_0 blocks for a q8_0 image), or returns false to have `tensor_source` give its values.
+using stored_tensor_source = std::function<bool(const tensor_entry&, std::span<std::byte> data)>;
+
 // Fills `out` (layout.total_bytes long, zeroed) with header, directory and converted/quantized tensors.
 void build_model_image(const model_config& config, quant_scheme quant, const model_image_layout& layout,
-                       const tensor_source& source, std::span<std::byte> out);
+                       const tensor_source& source, std::span<std::byte> out, const stored_tensor_source& stored = {});
 
 // The config in an image's header (at least model_file_header_bytes long), validated; nothing else is checked.
 model_config read_model_image_config(std::span<const std::byte> header, const std::string& source);

@@ -56,16 +56,16 @@ loaded_model load_model(const std::string& path, std::optional<quant_scheme> qua
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) fail("{}: no such file or directory", path);
     // HF directories and GGUF files are converted in memory to the chosen scheme (default f32), the same way.
-    auto build = [&](const model_config& config, const tensor_source& source) {
-        quant_scheme scheme = quant.value_or(quant_scheme::f32);
+    auto build = [&](const model_config& config, quant_scheme scheme, const tensor_source& source,
+                     const stored_tensor_source& stored = {}) {
         model_image_layout layout = plan_model_image(config, scheme);
         model.built_ = anonymous_buffer(layout.total_bytes);
-        build_model_image(config, scheme, layout, source, {model.built_.data(), model.built_.size()});
+        build_model_image(config, scheme, layout, source, {model.built_.data(), model.built_.size()}, stored);
         model.weights_ = view_model_image(model.image(), path);
     };
     if (is_hf_checkpoint_dir(path)) {
         hf_checkpoint checkpoint = hf_checkpoint::open(path);
-        build(checkpoint.config(), [&](const tensor_entry& e) {
+        build(checkpoint.config(), quant.value_or(quant_scheme::f32), [&](const tensor_entry& e) {
             const std::string name = hf_tensor_name(e);
             std::vector<float> values = checkpoint.read_f32(name);
             check_finite(values, fmt::format("{}: tensor {}", path, name));
@@ -73,15 +73,19 @@ loaded_model load_model(const std::string& path, std::optional<quant_scheme> qua
             return values;
         });
     } else if (has_gguf_magic(path)) {
-        // GGUF weights are widened or dequantized to float32 first, then --quant applies (docs/gguf.md).
+        // A tensor the image stores in the file's own block type is copied byte for byte; any other is widened
+        // or dequantized to float32 first, then --quant applies (docs/gguf.md).
         const mapped_file file(path);
         const gguf_file gguf = gguf_file::parse(file.bytes(), path);
         const model_config config = gguf_model_config(gguf);
-        build(config, [&](const tensor_entry& e) {
-            std::vector<float> values = gguf_read_tensor(gguf, config, e);
-            check_finite(values, fmt::format("{}: tensor {}", path, hf_tensor_name(e)));
-            return values;
-        });
+        build(
+            config, quant.value_or(gguf_default_scheme(gguf)),
+            [&](const tensor_entry& e) {
+                std::vector<float> values = gguf_read_tensor(gguf, config, e);
+                check_finite(values, fmt::format("{}: tensor {}", path, hf_tensor_name(e)));
+                return values;
+            },
+            [&](const tensor_entry& e, std::span<std::byte> data) { return gguf_copy_stored_tensor(gguf, config, e, data); });
     } else {
         model.file_ = mapped_file(path);
         model.weights_ = view_model_image(model.file_.bytes(), path);

@@ -25,8 +25,9 @@ private:
     model_weights weights_;
 };
 
-// `quant` chooses the scheme for an HF directory or a GGUF file (default f32); for a model file it must match the file's
-// own scheme when given (a file is never requantized).
+// `quant` chooses the scheme for an HF directory (default f32) or a GGUF file (default gguf_default_scheme: q8_0
+// for a Q8_0 file, q4_0 for a Q4_0 one, else f32); for a model file it must match the file's own scheme when given
+// (a file is never requantized).
 loaded_model load_model(const std::string& path, std::optional<quant_scheme> quant);
 
 bool is_hf_checkpoint_dir(const std::string& path);

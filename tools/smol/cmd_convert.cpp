@@ -13,7 +13,7 @@ namespace smol::cli {
 
 void register_convert(CLI::App& app) {
     struct options {
-        std::string model, quant = "f32", out, to = "smol";
+        std::string model, quant, out, to = "smol";  // quant "": the default of the input
     };
     auto opts = std::make_shared<options>();
     auto* cmd = app.add_subcommand("convert", "convert an HF checkpoint to a smol32 model file");
@@ -21,7 +21,8 @@ void register_convert(CLI::App& app) {
     cmd->add_option("--to", opts->to, "output format: smol (the smol32 model file, default) or gguf")
         ->check(CLI::IsMember({"smol", "gguf"}));
     cmd->add_option("--quant", opts->quant,
-                    "smol: f32, q8 (per tensor), q8r (per row), q8_0 or q4_0 (32-weight blocks); gguf: f32, f16, bf16, "
+                    "smol: f32, q8 (per tensor), q8r (per row), q8_0 or q4_0 (32-weight blocks); default f32, or for a "
+                    "GGUF file of Q8_0 / Q4_0 weights its own scheme (docs/gguf.md); gguf: f32 (default), f16, bf16, "
                     "q8_0 or q4_0")
         ->check(CLI::IsMember({"f32", "q8", "q8r", "f16", "bf16", "q8_0", "q4_0"}));
     cmd->add_option("-o,--out", opts->out, "output model file")->required();
@@ -31,19 +32,22 @@ void register_convert(CLI::App& app) {
             fail("{}: convert reads an HF checkpoint directory (config.json + model.safetensors){}", opts->model,
                  opts->to == "smol" ? " or a GGUF file" : "");
         if (opts->to == "gguf") {
-            const std::vector<std::byte> bytes = hf_checkpoint_to_gguf(opts->model, parse_gguf_scheme(opts->quant));
+            const std::string quant = opts->quant.empty() ? "f32" : opts->quant;
+            const std::vector<std::byte> bytes = hf_checkpoint_to_gguf(opts->model, parse_gguf_scheme(quant));
             output_file out(opts->out);
             out.write(bytes);
             out.commit();
-            fmt::print(stderr, "convert: {} -> {} (GGUF, {}, {:.1f} MB)\n", opts->model, opts->out, opts->quant,
+            fmt::print(stderr, "convert: {} -> {} (GGUF, {}, {:.1f} MB)\n", opts->model, opts->out, quant,
                        double(bytes.size()) / 1e6);
             return;
         }
-        loaded_model model = load_model(opts->model, parse_quant_scheme(opts->quant));
+        std::optional<quant_scheme> scheme;
+        if (!opts->quant.empty()) scheme = parse_quant_scheme(opts->quant);
+        loaded_model model = load_model(opts->model, scheme);
         output_file out(opts->out);
         out.write(model.image());
         out.commit();
-        fmt::print(stderr, "convert: {} -> {} ({}, {:.1f} MB)\n", opts->model, opts->out, opts->quant,
+        fmt::print(stderr, "convert: {} -> {} ({}, {:.1f} MB)\n", opts->model, opts->out, quant_scheme_name(model.weights().quant),
                    double(model.image().size()) / 1e6);
     });
 }
