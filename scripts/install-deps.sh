@@ -10,6 +10,7 @@ packages=(
   python3 python3-numpy python3-torch               # the PyTorch reference
   iverilog verilator yosys                          # RTL tools (isa_decode_verilog_* tests, rtl/)
   python3-matplotlib                                # the trained model's loss curve (reference/training)
+  python3-sentencepiece python3-tqdm python3-yaml   # llama.cpp's convert_hf_to_gguf.py (gguf.llama_cpp_converter)
   r-base-core r-cran-janeaustenr bible-kjv          # public-domain text of its corpus (Austen in R data, KJV)
   rustc cargo librust-anyhow-dev librust-clap-dev     # the Rust port (rust/): Debian's toolchain and crates,
   librust-memmap2-dev librust-onig-dev librust-serde-json-dev  # built offline from /usr/share/cargo/registry

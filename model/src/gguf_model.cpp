@@ -64,8 +64,10 @@ std::string gguf_pre_tokenizer_spec(const std::string& pre, const std::string& s
         return json{{"type", "Sequence"},
                     {"pretokenizers", json::array({json{{"type", "Digits"}, {"individual_digits", true}}, byte_level})}}
             .dump();
-    if (pre == "gpt2" || pre == "default") return byte_level.dump();
-    fail("{}: tokenizer.ggml.pre '{}' is not supported (supported: smollm, gpt2, default)", source, pre);
+    if (pre == "gpt-2") return byte_level.dump();
+    // llama.cpp's "default" (also what it assumes when the key is absent) first splits off runs of punctuation
+    // and of digits, which no HF GPT-2 tokenizer does: refused rather than tokenized differently.
+    fail("{}: tokenizer.ggml.pre '{}' is not supported (supported: smollm, gpt-2)", source, pre);
 }
 
 std::string gguf_tensor_name(tensor_kind kind, uint32_t layer) {
@@ -263,7 +265,7 @@ std::string gguf_tokenizer_json(const gguf_file& f) {
     const std::string model = f.require_string("tokenizer.ggml.model");
     if (model != "gpt2")
         fail("{}: tokenizer.ggml.model is '{}'; only 'gpt2' (byte-level BPE) is supported", f.source(), model);
-    const std::string pre = f.find("tokenizer.ggml.pre") ? f.require_string("tokenizer.ggml.pre") : "default";
+    const std::string pre = f.find("tokenizer.ggml.pre") ? f.require_string("tokenizer.ggml.pre") : "default";  // llama.cpp's
     const auto& tokens = typed_array(f, "tokenizer.ggml.tokens", gguf_type::string);
     const auto& merges = typed_array(f, "tokenizer.ggml.merges", gguf_type::string);
     std::vector<int32_t> types(tokens.size(), int32_t(gguf_token_type::normal));

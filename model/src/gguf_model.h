@@ -40,9 +40,10 @@ void permute_qk_rows_to_gguf(std::vector<float>& rows, int32_t heads, int32_t co
 void unpermute_qk_rows_from_gguf(std::vector<float>& rows, int32_t heads, int32_t cols);
 
 // The tokenizer.json text equivalent to the file's `tokenizer.ggml.*` (model gpt2; pre-tokenizer smollm or
-// the GPT-2 default). Control tokens become special added tokens, user-defined ones non-special added tokens.
+// gpt-2). Control tokens become special added tokens, user-defined ones non-special added tokens.
 std::string gguf_tokenizer_json(const gguf_file& file);
-// The tokenizer.json "pre_tokenizer" (JSON text) of a tokenizer.ggml.pre name: smollm, gpt2 or default.
+// The tokenizer.json "pre_tokenizer" (JSON text) of a tokenizer.ggml.pre name, as llama.cpp spells them:
+// smollm or gpt-2.
 std::string gguf_pre_tokenizer_spec(const std::string& pre, const std::string& source);
 
 // `tokenizer.chat_template` and the text of the bos/eos tokens it is rendered with ("" when absent).

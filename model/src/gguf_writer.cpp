@@ -91,7 +91,7 @@ void add_tokenizer(gguf_builder& b, const std::string& dir, const model_config& 
         merges.push_back(m.is_string() ? m.get<std::string>()
                                        : m.at(0).get<std::string>() + " " + m.at(1).get<std::string>());
     std::string pre;
-    for (const char* name : {"smollm", "gpt2"})
+    for (const char* name : {"smollm", "gpt-2"})
         if (nlohmann::json::parse(gguf_pre_tokenizer_spec(name, tok_path)) == tok.at("pre_tokenizer")) pre = name;
     if (pre.empty())
         fail("{}: its pre_tokenizer is neither SmolLM2's nor GPT-2's, so no tokenizer.ggml.pre names it", tok_path);

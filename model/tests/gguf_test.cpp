@@ -6,6 +6,8 @@
 #include "model/src/gguf_writer.h"
 #include "model/src/half.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstring>
 #include <gtest/gtest.h>
@@ -284,6 +286,29 @@ TEST(gguf, refuses_bad_token_types_merges_and_pre_tokenizers) {
     p.add_string_array("tokenizer.ggml.merges", {});
     const std::vector<std::byte> pb = p.bytes();
     expect_error([&] { smol::gguf_tokenizer_json(parse(pb)); }, {"tokenizer.ggml.pre 'qwen2' is not supported"});
+}
+
+TEST(gguf, pre_tokenizer_names_are_llama_cpps) {
+    auto with_pre = [](const char* pre) {
+        smol::gguf_builder b;
+        b.add_string("tokenizer.ggml.model", "gpt2");
+        if (pre) b.add_string("tokenizer.ggml.pre", pre);
+        b.add_string_array("tokenizer.ggml.tokens", {"a", "b", "ab"});
+        b.add_string_array("tokenizer.ggml.merges", {"a b"});
+        return b.bytes();
+    };
+    const std::vector<std::byte> gpt2 = with_pre("gpt-2");
+    const std::string json = smol::gguf_tokenizer_json(parse(gpt2));
+    EXPECT_NE(json.find(R"("pre_tokenizer":{"type":"ByteLevel")"), std::string::npos) << json;
+    // "gpt2" is no llama.cpp name (it refuses the file); "default", also llama.cpp's choice when the key is
+    // absent, splits punctuation and digit runs first, unlike any HF GPT-2 tokenizer.
+    for (const char* pre : {"gpt2", "default"}) {
+        const std::vector<std::byte> bytes = with_pre(pre);
+        expect_error([&] { smol::gguf_tokenizer_json(parse(bytes)); },
+                     {fmt::format("tokenizer.ggml.pre '{}' is not supported (supported: smollm, gpt-2)", pre)});
+    }
+    const std::vector<std::byte> absent = with_pre(nullptr);
+    expect_error([&] { smol::gguf_tokenizer_json(parse(absent)); }, {"tokenizer.ggml.pre 'default' is not supported"});
 }
 
 TEST(gguf, qk_permutation_matches_llama_cpp_and_inverts) {
