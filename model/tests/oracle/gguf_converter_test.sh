@@ -14,7 +14,8 @@ python=/usr/bin/python3
 shims="$oracles/py-shims"
 # The converter's source, cloned from the bundle into the build tree (never into the repo): three paths.
 bundle="$oracles/node_modules/node-llama-cpp/llama/gitRelease.bundle"
-if [ ! -f "$src/convert_hf_to_gguf.py" ]; then
+head=$(git bundle list-heads "$bundle" HEAD | cut -d' ' -f1)
+if [ ! -f "$src/convert_hf_to_gguf.py" ] || [ "$(git -C "$src" rev-parse HEAD)" != "$head" ]; then
   rm -rf "$src"
   git clone -q --no-checkout "$bundle" "$src"
   git -C "$src" checkout -q HEAD -- convert_hf_to_gguf.py conversion gguf-py
