@@ -20,11 +20,11 @@ namespace smol::cli {
 
 namespace {
 
-std::vector<std::string> split_layers(const std::string& text) {
+std::vector<std::string> split_layers(const std::string& text, const char* flag) {
     std::vector<std::string> out;
     std::istringstream in(text);
     for (std::string item; std::getline(in, item, ',');) {
-        if (item.empty()) fail("--layers: an empty item in '{}'", text);
+        if (item.empty()) fail("{}: an empty item in '{}'", flag, text);
         out.push_back(item);
     }
     return out;
@@ -43,7 +43,7 @@ std::vector<std::byte> read_whole(const std::string& path) {
 
 void register_verify(CLI::App& app) {
     struct options {
-        std::string model, prompt, ids, layers, json, plot;
+        std::string model, prompt, ids, layers, skip, json, plot;
         int32_t n = 16;
         engine_options cpu;
         bool parse_special = true;
@@ -58,6 +58,7 @@ void register_verify(CLI::App& app) {
     cmd->add_option("--layers", opts->layers,
                     "comma-separated layers or their prefixes (reference, engine.q8, iss, rtl.q8r, llama.cpp ...); "
                     "default: every layer that can run here");
+    cmd->add_option("--skip", opts->skip, "comma-separated layers or prefixes to leave out (e.g. gates)");
     cmd->add_option("--json", opts->json, "write the whole report as JSON");
     cmd->add_option("--plot", opts->plot, "draw each link's error per position (PNG, log scale)");
     opts->cpu.add_to(*cmd);
@@ -67,7 +68,8 @@ void register_verify(CLI::App& app) {
         request.model_path = opts->model;
         request.n = opts->n;
         request.threads = opts->cpu.thread_count();
-        if (!opts->layers.empty()) request.layers = split_layers(opts->layers);
+        if (!opts->layers.empty()) request.layers = split_layers(opts->layers, "--layers");
+        if (!opts->skip.empty()) request.skip = split_layers(opts->skip, "--skip");
         std::optional<tokenizer> tok;
         if (!opts->prompt.empty()) {
             tok.emplace(load_tokenizer_for_model(opts->model));

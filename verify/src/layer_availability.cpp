@@ -36,9 +36,9 @@ std::optional<std::string> layer_unavailable(const layer_spec& layer, const std:
     case layer_kind::rtl:
     case layer_kind::gates: {
         const char* backend = layer_kind_name(layer.kind);
-        if (!registered(backend)) return fmt::format("not built: this smol has no '{}' back end", backend);
         if (!firmware::firmware_runs(layer.scheme))
             return fmt::format("the firmware has no {} kernels", quant_scheme_name(layer.scheme));
+        if (!registered(backend)) return fmt::format("not built: this smol has no '{}' back end", backend);
         return std::nullopt;
     }
     case layer_kind::llama_cpp: return llama_cpp_unavailable(model_path);

@@ -63,7 +63,9 @@ layer_result run_llama_cpp_layer(const std::string& model_dir, quant_scheme sche
         r.top.push_back(std::move(list));
     }
     const auto& release = j.at("llama_cpp");
-    r.detail = "llama.cpp " + (release.is_string() ? release.get<std::string>() : release.dump());
+    r.detail = "llama.cpp " + (release.is_string()                                       ? release.get<std::string>()
+                             : release.is_object() && release.contains("release") ? release.at("release").get<std::string>()
+                                                                                  : release.dump());
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }

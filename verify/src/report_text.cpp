@@ -49,7 +49,7 @@ std::string format_bound(const std::vector<bound>& path) {
     for (const bound& b : path) (b.form == bound_form::relative ? rel : abs) += b.value;
     if (rel == 0 && abs == 0) return "bit-identical";
     if (abs == 0) return fmt::format("{:.0e} rel", rel);
-    if (rel == 0) return fmt::format("{:g} abs", abs);
+    if (rel == 0) return fmt::format(abs < 0.01 ? "{:.0e} abs" : "{:g} abs", abs);
     return fmt::format("{:.0e} rel + {:g} abs", rel, abs);
 }
 
@@ -99,7 +99,7 @@ std::string format_report(const verify_report& report, const tokenizer* tok) {
                                  double(sum) / double(l.result->instructions.size()), l.result->instructions.front(),
                                  l.result->instructions.back());
         }
-        rows.push_back({l.spec.name, "ran", fmt::format("{:.2f} s", l.result->seconds), notes});
+        rows.push_back({l.spec.name, "ran", fmt::format("{:.3f} s", l.result->seconds), notes});
     }
     out += markdown_table({"layer", "status", "wall time", "notes"}, rows);
     out += fmt::format("\nverdict: {} of {} links hold their bounds\n",

@@ -38,11 +38,22 @@ void select_layers(std::vector<layer_outcome>& layers, const std::vector<std::st
             else if (s == l.spec.name) fail("--layers: layer {} cannot run here: {}", s, l.skipped);
         }
         if (!any) fail("--layers: no layer is called '{}' (layers: {})", s, fmt::join(names, ", "));
-        if (!any_available) fail("--layers: no layer of '{}' can run here (e.g. {}: {})", s, s, [&] {
+        if (!any_available)
             for (const layer_outcome& l : layers)
-                if (selects(s, l.spec.name)) return l.skipped;
-            return std::string();
-        }());
+                if (selects(s, l.spec.name)) fail("--layers: no layer of '{}' can run here ({}: {})", s, l.spec.name, l.skipped);
+    }
+}
+
+// --skip: layers left out whether they can run or not.
+void skip_layers(std::vector<layer_outcome>& layers, const std::vector<std::string>& skips) {
+    for (const std::string& s : skips) {
+        bool any = false;
+        for (layer_outcome& l : layers)
+            if (selects(s, l.spec.name)) {
+                any = true;
+                l.selected = false;
+            }
+        if (!any) fail("--skip: no layer is called '{}'", s);
     }
 }
 
@@ -128,6 +139,7 @@ verify_report run_verify(const verify_request& request) {
         report.layers.push_back(std::move(o));
     }
     select_layers(report.layers, request.layers);
+    skip_layers(report.layers, request.skip);
 
     work_dir scratch;
     std::optional<loaded_model> model;

@@ -19,6 +19,7 @@ struct verify_request {
     // Layer names or their prefixes ("iss", "engine.q8", "rtl.q8r"); empty: every layer. A name no layer has
     // is an error, and so is a selected layer that cannot run (a prefix: when none of its layers can).
     std::vector<std::string> layers;
+    std::vector<std::string> skip;  // names or prefixes left out (after --layers), e.g. "gates"
     int32_t threads = 1;  // the engine layers'
 };
 
