@@ -49,7 +49,7 @@ std::string format_bound(const std::vector<bound>& path) {
     for (const bound& b : path) (b.form == bound_form::relative ? rel : abs) += b.value;
     if (rel == 0 && abs == 0) return "bit-identical";
     if (abs == 0) return fmt::format("{:.0e} rel", rel);
-    if (rel == 0) return fmt::format(abs < 0.01 ? "{:.0e} abs" : "{:g} abs", abs);
+    if (rel == 0) return abs < 0.01 ? fmt::format("{:.0e} abs", abs) : fmt::format("{:g} abs", abs);
     return fmt::format("{:.0e} rel + {:g} abs", rel, abs);
 }
 
