@@ -5,6 +5,7 @@
         .org    0
         .include "kernels/forward.s"
         .include "kernels/matvec_q8.s"
+        .include "kernels/matvec_f32.s"
         .include "kernels/rmsnorm.s"
         .include "kernels/rope.s"
         .include "kernels/attention.s"

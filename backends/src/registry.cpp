@@ -25,7 +25,7 @@ std::unique_ptr<inference_backend> make_iss(const backend_model& model, const ba
 
 constexpr backend_entry entries[] = {
     {"engine", "the C++ engine (portable, AVX2 or AVX-512 kernels, chosen at run time)", make_engine},
-    {"iss", "the firmware on the SMOL-32 instruction-set simulator (int8 weights)", make_iss},
+    {"iss", "the firmware on the SMOL-32 instruction-set simulator (f32, q8 or q8r weights)", make_iss},
 };
 
 }  // namespace

@@ -171,7 +171,7 @@ int run_random(uint64_t seed, unsigned count, unsigned length, bool all_endings,
 
 int run_firmware(const std::string& preset, const std::string& quant_name, std::vector<int32_t> tokens,
                  int32_t context, uint64_t model_seed, const common_options& o) {
-    const quant_scheme quant = quant_name == "q8r" ? quant_scheme::q8r : quant_scheme::q8;
+    const quant_scheme quant = parse_quant_scheme(quant_name);
     auto model = testing::random_image_model(make_model_preset(preset), quant, model_seed);
     firmware::firmware_backend backend(model.weights, {model.image.data(), model.image.size()}, context,
                                        firmware::iss_target_factory());
@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
     uint64_t model_seed = 5;
     auto* fw = app.add_subcommand("firmware", "the firmware forward pass of a generated model");
     fw->add_option("--preset", preset, "make-model preset (tiny, smollm2-135m)");
-    fw->add_option("--quant", quant, "q8 or q8r")->check(CLI::IsMember({"q8", "q8r"}));
+    fw->add_option("--quant", quant, "f32, q8 or q8r")->check(CLI::IsMember({"f32", "q8", "q8r"}));
     fw->add_option("--tokens", tokens, "token ids, one forward pass each at positions 0, 1, ...")->delimiter(',');
     fw->add_option("--context", context, "KV-cache positions");
     fw->add_option("--model-seed", model_seed, "seed of the random weights");

@@ -19,3 +19,29 @@ embed_q8:
         bnez    r14, .chunk
 .done:
         ret
+
+# embed_f32: out[j] = W[token, j]: one embedding row, copied.
+#   r10 out   r11 W (f32, vocab x cols)   r13 token   r14 cols
+# Clobbers r5, r7, r10, r14, v0, vl.
+        .global embed_f32
+embed_f32:
+        mul     r5, r13, r14
+        slli    r5, r5, 2
+        add     r5, r11, r5
+        beqz    r14, .done
+.chunk:
+        setvl   r7, r14
+        lvinc   v0, r5
+        svinc   v0, r10
+        sub     r14, r14, r7
+        bnez    r14, .chunk
+.done:
+        ret
+
+# embed: the weight kind of the descriptor picks the kernel.
+        .global embed
+embed:
+        li      r5, DESC_ADDR
+        lw      r5, D_weight_kind(r5)
+        bnez    r5, embed_f32
+        j       embed_q8

@@ -34,7 +34,7 @@ forward:
         mv      r13, r21
         mv      r14, r27
         mv      r15, r28
-        call    embed_q8
+        call    embed
 
         lw      r23, D_layers(r20)
         lw      r24, D_n_layers(r20)
@@ -55,7 +55,7 @@ forward:
         lw      r14, D_q_dim(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         add     r10, r25, r29           # k = Wk xb, straight into the cache row of this position
         lw      r11, D_xb(r20)
         lw      r12, L_wk(r23)
@@ -63,7 +63,7 @@ forward:
         lw      r14, D_kv_dim(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         add     r10, r26, r29           # v = Wv xb, likewise
         lw      r11, D_xb(r20)
         lw      r12, L_wv(r23)
@@ -71,7 +71,7 @@ forward:
         lw      r14, D_kv_dim(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
 
         lw      r10, D_q(r20)           # RoPE on q and on the new k
         lw      r11, D_n_heads(r20)
@@ -105,7 +105,7 @@ forward:
         mv      r14, r27
         lw      r15, D_q_dim(r20)
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         lw      r10, D_x(r20)
         lw      r11, D_xb(r20)
         mv      r12, r27
@@ -124,7 +124,7 @@ forward:
         lw      r14, D_inter(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         lw      r10, D_hb2(r20)
         lw      r11, D_xb(r20)
         lw      r12, L_w_up(r23)
@@ -132,7 +132,7 @@ forward:
         lw      r14, D_inter(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         lw      r10, D_hb(r20)
         lw      r11, D_hb2(r20)
         lw      r12, D_inter(r20)
@@ -144,7 +144,7 @@ forward:
         mv      r14, r27
         lw      r15, D_inter(r20)
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         lw      r10, D_x(r20)
         lw      r11, D_xb(r20)
         mv      r12, r27
@@ -169,7 +169,7 @@ forward:
         lw      r14, D_vocab(r20)
         mv      r15, r27
         mv      r16, r28
-        call    matvec_q8
+        call    matvec
         li      r10, HALT_OK
 .halt:
         halt

@@ -16,7 +16,7 @@ inline constexpr uint32_t code_base = 0;
 inline constexpr uint32_t code_limit = 0x10000;       // firmware code must fit below this
 inline constexpr uint32_t descriptor_addr = 0x10000;  // = code_limit
 
-// Per layer: tensor addresses (int8 data, f32 scales; norms f32), all absolute byte addresses.
+// Per layer: tensor addresses (int8 data and f32 scales, or f32 data; norms f32), all absolute byte addresses.
 struct layer_record {
     uint32_t attn_norm;
     uint32_t wq, wq_scales;
@@ -46,7 +46,12 @@ struct descriptor {
     uint32_t kv_layer_bytes;              // context * kv_dim * 4
     uint32_t x, xb, q, att, hb, hb2, scores, logits;
     uint32_t layers;                      // address of n_layers layer_records
+    uint32_t weight_kind;                 // weight_kind_int8 or weight_kind_f32: which matvec/embed kernels run
 };
+
+// The matrices' element type (descriptor::weight_kind); f32 matrices have no scales (their fields are 0).
+inline constexpr uint32_t weight_kind_int8 = 0;
+inline constexpr uint32_t weight_kind_f32 = 1;
 
 struct field {
     std::string_view name;
@@ -61,7 +66,7 @@ inline constexpr std::array descriptor_fields = {
     SMOL_D(token), SMOL_D(pos), SMOL_D(embed), SMOL_D(embed_scales), SMOL_D(final_norm), SMOL_D(lm_head),
     SMOL_D(lm_head_scales), SMOL_D(rope_cos), SMOL_D(rope_sin), SMOL_D(key_cache), SMOL_D(value_cache),
     SMOL_D(kv_layer_bytes), SMOL_D(x), SMOL_D(xb), SMOL_D(q), SMOL_D(att), SMOL_D(hb), SMOL_D(hb2),
-    SMOL_D(scores), SMOL_D(logits), SMOL_D(layers)};
+    SMOL_D(scores), SMOL_D(logits), SMOL_D(layers), SMOL_D(weight_kind)};
 #undef SMOL_D
 
 #define SMOL_L(f) field{#f, uint32_t(offsetof(layer_record, f))}

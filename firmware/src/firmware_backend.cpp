@@ -57,12 +57,16 @@ const char* halt_code_name(uint32_t code) {
 
 }  // namespace
 
+bool firmware_runs(quant_scheme scheme) {
+    return scheme == quant_scheme::f32 || scheme == quant_scheme::q8 || scheme == quant_scheme::q8r;
+}
+
 firmware_backend::firmware_backend(const model_weights& weights, std::span<const std::byte> image,
                                    int32_t context_length, const target_factory& make_target)
     : w_(weights), image_(image), context_(context_length) {
     const model_config& c = w_.config;
-    if (w_.quant != quant_scheme::q8 && w_.quant != quant_scheme::q8r)
-        fail("the ISS back end runs int8 weights (q8 or q8r); this model holds {} weights: pass --quant q8 or --quant q8r",
+    if (!firmware_runs(w_.quant))
+        fail("the firmware runs f32, q8 or q8r weights; this model holds {} weights: pass --quant f32, q8 or q8r",
              quant_scheme_name(w_.quant));
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
@@ -103,11 +107,18 @@ void firmware_backend::write_descriptor() {
     d.eps = c.rms_norm_eps;
     d.attn_scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));  // as the engine computes it
     d.scale_stride = w_.quant == quant_scheme::q8r ? 4 : 0;
-    d.embed = at(w_.embed.q8, "embed", 0);
-    d.embed_scales = at(w_.embed.scales, "embed scales", 0);
+    const bool f32 = w_.quant == quant_scheme::f32;
+    d.weight_kind = f32 ? weight_kind_f32 : weight_kind_int8;
+    // A matrix's data and scales (none for f32), checked to be of the kind the descriptor says.
+    auto matrix = [&](const matrix_view& m, const char* what, int32_t layer, uint32_t& data, uint32_t& scales) {
+        if (m.dtype != (f32 ? weight_dtype::f32 : weight_dtype::q8))
+            fail("model/descriptor mismatch: tensor {} of layer {} is not {}", what, layer, f32 ? "f32" : "int8");
+        data = f32 ? at(m.f32, what, layer) : at(m.q8, what, layer);
+        scales = f32 ? 0 : at(m.scales, what, layer);
+    };
+    matrix(w_.embed, "embed", 0, d.embed, d.embed_scales);
     d.final_norm = at(w_.final_norm, "final_norm", 0);
-    d.lm_head = at(w_.lm_head.q8, "lm_head", 0);
-    d.lm_head_scales = at(w_.lm_head.scales, "lm_head scales", 0);
+    matrix(w_.lm_head, "lm_head", 0, d.lm_head, d.lm_head_scales);
     d.rope_cos = u32(plan_.rope_cos);
     d.rope_sin = u32(plan_.rope_sin);
     d.key_cache = u32(plan_.key_cache);
@@ -127,21 +138,16 @@ void firmware_backend::write_descriptor() {
         fail("model/descriptor mismatch: {} layers of weights, num_hidden_layers {}", w_.layers.size(), c.n_layers);
     for (int32_t i = 0; i < c.n_layers; ++i) {
         const layer_weights& l = w_.layers[size_t(i)];
-        auto matrix = [&](const matrix_view& m, const char* what, uint32_t& data, uint32_t& scales) {
-            if (m.dtype != weight_dtype::q8) fail("model/descriptor mismatch: tensor {} of layer {} is not int8", what, i);
-            data = at(m.q8, what, i);
-            scales = at(m.scales, what, i);
-        };
         layer_record r{};
         r.attn_norm = at(l.attn_norm, "attn_norm", i);
-        matrix(l.wq, "wq", r.wq, r.wq_scales);
-        matrix(l.wk, "wk", r.wk, r.wk_scales);
-        matrix(l.wv, "wv", r.wv, r.wv_scales);
-        matrix(l.wo, "wo", r.wo, r.wo_scales);
+        matrix(l.wq, "wq", i, r.wq, r.wq_scales);
+        matrix(l.wk, "wk", i, r.wk, r.wk_scales);
+        matrix(l.wv, "wv", i, r.wv, r.wv_scales);
+        matrix(l.wo, "wo", i, r.wo, r.wo_scales);
         r.ffn_norm = at(l.ffn_norm, "ffn_norm", i);
-        matrix(l.w_gate, "w_gate", r.w_gate, r.w_gate_scales);
-        matrix(l.w_up, "w_up", r.w_up, r.w_up_scales);
-        matrix(l.w_down, "w_down", r.w_down, r.w_down_scales);
+        matrix(l.w_gate, "w_gate", i, r.w_gate, r.w_gate_scales);
+        matrix(l.w_up, "w_up", i, r.w_up, r.w_up_scales);
+        matrix(l.w_down, "w_down", i, r.w_down, r.w_down_scales);
         store(*target_, plan_.layers + uint64_t(i) * sizeof r, r);
     }
 }

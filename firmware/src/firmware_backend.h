@@ -14,6 +14,9 @@
 
 namespace smol::firmware {
 
+// The weight schemes the firmware has kernels for.
+bool firmware_runs(quant_scheme scheme);
+
 class firmware_backend final : public inference_backend {
 public:
     // `image` is the converted model image (docs/model-format.md) that `weights` views; int8 schemes only.

@@ -66,7 +66,7 @@ TEST_P(tiny_schemes, cache_persists_across_eval_calls) {
     EXPECT_EQ(last, std::vector<float>(whole.end() - long(vocab), whole.end()));
 }
 
-INSTANTIATE_TEST_SUITE_P(tiny, tiny_schemes, ::testing::Values(quant_scheme::q8, quant_scheme::q8r),
+INSTANTIATE_TEST_SUITE_P(tiny, tiny_schemes, ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r),
                          [](const auto& p) { return std::string(smol::quant_scheme_name(p.param)); });
 
 // Errors are clear and happen before anything runs.
@@ -109,10 +109,10 @@ TEST(iss_errors, image_of_another_model_is_refused) {
               "model/descriptor mismatch: the model image says intermediate_size 64, the model config 48");
 }
 
-TEST(iss_errors, f32_weights_are_refused) {
-    auto m = smol::testing::random_image_model(smol::testing::small_config(), quant_scheme::f32);
+TEST(iss_errors, block_weights_are_refused) {
+    auto m = smol::testing::random_image_model(smol::testing::small_config(), quant_scheme::q4_0);
     EXPECT_NE(error_of([&] { firmware_backend(m.weights, {m.image.data(), m.image.size()}, 8, iss_target_factory()); })
-                  .find("the ISS back end runs int8 weights (q8 or q8r); this model holds f32 weights"),
+                  .find("the firmware runs f32, q8 or q8r weights; this model holds q4_0 weights"),
               std::string::npos);
 }
 

@@ -144,6 +144,34 @@ TEST(firmware_kernels, matvec_q8_both_schemes) {
         }
 }
 
+// fp32 weights: row counts around the 4-row blocks, cols around the 16 lanes (0 included: all sums +0).
+TEST(firmware_kernels, matvec_f32_rows_and_cols) {
+    for (uint32_t rows : {1u, 3u, 4u, 5u, 11u})
+        for (uint32_t cols : {0u, 1u, 16u, 23u, 64u}) {
+            kernel_machine k;
+            std::vector<float> w(size_t(rows) * cols);
+            for (size_t i = 0; i < w.size(); ++i) w[i] = float(int((i * 53 + 7) % 255) - 127) / 64.0f;
+            auto in = ramp(cols, 0.1f, 0.02f);
+            k.put(buf_a, w);
+            k.put(buf_b, in);
+            k.call("matvec_f32", {buf_d, buf_b, buf_a, 0, rows, cols, 0});
+            std::vector<double> want(rows);
+            for (uint32_t r = 0; r < rows; ++r)
+                for (uint32_t j = 0; j < cols; ++j) want[r] += double(w[size_t(r) * cols + j]) * in[j];
+            SCOPED_TRACE(testing::Message() << "rows " << rows << " cols " << cols);
+            expect_near_rel(k.get(buf_d, rows), want, 1e-5);
+        }
+}
+
+TEST(firmware_kernels, embed_f32_copies_one_row) {
+    const uint32_t vocab = 5, cols = 21;
+    kernel_machine k;
+    auto w = ramp(vocab * cols, -1.0f, 0.01f);
+    k.put(buf_a, w);
+    k.call("embed_f32", {buf_c, buf_a, 0, 3, cols});
+    EXPECT_EQ(k.get(buf_c, cols), std::vector<float>(w.begin() + 3 * cols, w.begin() + 4 * cols));
+}
+
 TEST(firmware_kernels, embed_q8_dequantizes_one_row_exactly) {
     const uint32_t vocab = 5, cols = 21;
     for (uint32_t stride : {0u, 4u}) {

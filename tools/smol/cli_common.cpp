@@ -1,6 +1,7 @@
 #include "tools/smol/cli_common.h"
 
 #include "backends/src/registry.h"
+#include "firmware/src/firmware_backend.h"
 #include "common/error.h"
 #include "common/cpu_features.h"
 #include "engine/src/thread_pool.h"
@@ -80,9 +81,9 @@ void backend_options::add_to(CLI::App& command) {
 std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
                                                          const engine_options& cpu) const {
     // The back end's own advice (--quant q8) suits an HF directory; a converted file cannot take it.
-    if (name == "iss" && model.is_converted_file() && model.weights().quant == quant_scheme::f32)
-        fail("--backend iss runs int8 weights, but this converted file holds f32 ones; convert the HF checkpoint "
-             "again with --quant q8 or --quant q8r");
+    if (name == "iss" && model.is_converted_file() && !firmware::firmware_runs(model.weights().quant))
+        fail("--backend iss runs f32, q8 or q8r weights, but this converted file holds {} ones; convert the HF "
+             "checkpoint again with --quant f32, q8 or q8r", quant_scheme_name(model.weights().quant));
     smol::backend_options options;
     options.context = context;
     if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd

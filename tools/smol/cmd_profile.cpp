@@ -65,10 +65,10 @@ void register_profile(CLI::App& app) {
     opts->model.add_to(*cmd);
     cmd->add_option("--pos", opts->positions, "positions to profile, comma-separated (default 0,255)");
     cmd->add_flag("--json", opts->json, "print JSON instead of tables");
-    cmd->footer("The firmware runs int8 weights: an HF directory is quantized q8 unless --quant q8r is given.");
+    cmd->footer("An HF directory is profiled with q8 weights unless --quant says f32 or q8r (the schemes the firmware runs).");
     cmd->callback([opts] {
         std::vector<int32_t> positions = parse_int32_list(opts->positions, "--pos", 0, INT32_MAX - 1);
-        // The firmware runs int8 weights: an HF directory is quantized per tensor unless --quant says otherwise.
+        // The int8 firmware is the one built to be fast: an HF directory is quantized per tensor unless --quant says otherwise.
         model_options model_opts = opts->model;
         if (model_opts.quant.empty() && is_hf_checkpoint_dir(model_opts.path)) model_opts.quant = "q8";
         loaded_model model = model_opts.load();

@@ -200,8 +200,8 @@ argument_errors)
     expect_error "--model is required" "$smol" generate --ids 1
     "$smol" --help >/dev/null || bad "--help is not exit 0"
     err=$("$smol" make-model --preset tiny --out "$model" 2>&1); grep -q "^make-model:" <<<"$err" && bad "progress printed before the error: $err"
-    "$smol" convert -m "$model" --quant f32 -o f32.smol 2>/dev/null || exit 1
-    expect_error "converted file holds f32 ones; convert the HF checkpoint again with --quant q8" "$smol" generate -m f32.smol --ids 1 --backend iss
+    "$smol" convert -m "$model" --quant q4_0 -o q4_0.smol 2>/dev/null || exit 1
+    expect_error "converted file holds q4_0 ones; convert the HF checkpoint again with --quant f32, q8 or q8r" "$smol" generate -m q4_0.smol --ids 1 --backend iss
     ;;
 chat_lines_and_commands)
     out=$(printf 'Hi\r\n/bogus thing\r\n/exit\r\nnever read\n' | timeout 60 "$smol" chat -m "$model" -n 2 --seed 1 2>&1); status=$?
