@@ -17,5 +17,6 @@ void register_disasm(CLI::App& app);
 void register_iss(CLI::App& app);
 void register_profile(CLI::App& app);
 void register_bench(CLI::App& app);
+void register_serve(CLI::App& app);
 
 }  // namespace smol::cli
