@@ -14,6 +14,8 @@ packages=(
   r-base-core r-cran-janeaustenr bible-kjv          # public-domain text of its corpus (Austen in R data, KJV)
   rustc cargo librust-anyhow-dev librust-clap-dev     # the Rust port (rust/): Debian's toolchain and crates,
   librust-memmap2-dev librust-onig-dev librust-serde-json-dev  # built offline from /usr/share/cargo/registry
+  libcpp-httplib-dev prometheus-cpp-dev             # smol serve: HTTP and Prometheus metrics
+  chromium                                          # the chat page test (headless)
 )
 # Test oracles (HF tokenizers, @huggingface/jinja) run on Node; a machine may already have Node with its own npm.
 if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi

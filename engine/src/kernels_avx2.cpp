@@ -199,11 +199,14 @@ void with_rows(const matrix_view& m, Fn&& fn) {
     }
 }
 
-// Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once.
+// Decode (one token, or one per sequence of a batched decode step): eight rows at a time straight from the
+// weights, each weight byte read from memory once.
 // Rows are contiguous, so the block two ahead is the next eight rows: prefetching it (into L2; into L1
 // or further ahead measured slower) while this one computes keeps enough reads in flight to approach memory
 // bandwidth (the hardware prefetcher alone, with eight interleaved streams, reaches a fraction of it).
 constexpr int32_t prefetch_blocks_ahead = 2;
+// Up to this many tokens the weights are read in place (no float panel to amortise): a batched decode step.
+constexpr int32_t decode_tokens_max = 16;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
@@ -215,8 +218,18 @@ void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m,
             // Up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
             // in the shared cache too, and this thread may well take the next rows itself.
             const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
-            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
+            if (n_tokens == 1) {
+                block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
+                continue;
+            }
+            // Several sequences (a batched decode step): the eight rows against three tokens at a time, the
+            // weights widened in registers once per three tokens (12 accumulators, as the prefill tile).
+            int32_t t = 0;
+            for (; t + panel_tokens <= n_tokens; t += panel_tokens) {
+                block<4, panel_tokens, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
+                block<4, panel_tokens>(w, r + 4, m, in, m.cols, t, out, r + 4);
+            }
+            for (; t < n_tokens; ++t) block<8, 1, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
         }
         for (; r < row_end; ++r)
             for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
@@ -277,7 +290,7 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
 
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch) {
-    if (n_tokens <= 2) matvec(out, in, n_tokens, w, row_begin, row_end);
+    if (n_tokens <= decode_tokens_max) matvec(out, in, n_tokens, w, row_begin, row_end);
     else matmul_batch(out, in, n_tokens, w, row_begin, row_end, scratch);
 }
 

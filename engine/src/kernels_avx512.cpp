@@ -180,6 +180,8 @@ void with_rows(const matrix_view& m, Fn&& fn) {
 
 // Decode: eight rows at a time from the weights, the block two ahead prefetched (kernels_avx2.cpp says why).
 constexpr int32_t prefetch_blocks_ahead = 2;
+// Up to this many tokens (a batched decode step) the weights are read in place, without a float panel.
+constexpr int32_t decode_tokens_max = 16;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
@@ -189,8 +191,16 @@ void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m,
         for (; r + 8 <= row_end; r += 8) {
             const int32_t ahead = r + 8 * prefetch_blocks_ahead;
             const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
-            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
+            // A batched decode step: three tokens at a time against the eight rows (24 accumulators), the
+            // weights widened in registers once per three tokens.
+            int32_t t = 0;
+            for (; n_tokens > 1 && t + 3 <= n_tokens; t += 3)
+                block<8, 3, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
+            if (n_tokens > 1 && t + 2 == n_tokens) {
+                block<8, 2, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
+                t += 2;
+            }
+            for (; t < n_tokens; ++t) block<8, 1, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
         }
         for (; r < row_end; ++r)
             for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
@@ -247,7 +257,7 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
 
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch) {
-    if (n_tokens <= 2) matvec(out, in, n_tokens, w, row_begin, row_end);
+    if (n_tokens <= decode_tokens_max) matvec(out, in, n_tokens, w, row_begin, row_end);
     else matmul_batch(out, in, n_tokens, w, row_begin, row_end, scratch);
 }
 

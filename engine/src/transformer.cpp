@@ -9,17 +9,27 @@
 
 namespace smol {
 
-transformer::transformer(const model_weights& weights, int32_t context_length, int32_t max_batch, int32_t n_threads)
-    : w_(weights), context_length_(context_length), max_batch_(std::min(max_batch, context_length)), pool_(n_threads) {
+transformer::transformer(const model_weights& weights, int32_t context_length, int32_t max_batch, int32_t n_threads,
+                         int32_t slots)
+    : w_(weights), context_length_(context_length), max_batch_(std::min(max_batch, context_length)), slots_(slots),
+      pool_(n_threads) {
     const model_config& c = w_.config;
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
     if (max_batch < 1) fail("batch size {} must be at least 1", max_batch);
+    if (slots < 1) fail("KV-cache slots {} must be at least 1", slots);
     active_simd();  // an invalid SMOL_SIMD fails here, not inside a kernel on a worker thread
+    // A decode step holds one token per slot, so the batch is at least the slot count.
+    max_batch_ = std::max(max_batch_, slots);
     const size_t b = size_t(max_batch_);
+    tokens_.resize(b);
+    row_slot_.resize(b);
+    row_pos_.resize(b);
     x_.resize(b * c.hidden_size);
     xb_.resize(b * c.hidden_size);
     q_.resize(b * c.q_dim());
+    k_.resize(b * c.kv_dim());
+    v_.resize(b * c.kv_dim());
     att_.resize(b * c.q_dim());
     hb_.resize(b * c.intermediate_size);
     hb2_.resize(b * c.intermediate_size);
@@ -27,65 +37,124 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     const int64_t widest_input = std::max({c.hidden_size, c.q_dim(), c.intermediate_size});
     matmul_scratch_.resize(size_t(n_threads) * size_t(kernels::matmul_scratch_floats(widest_input)));
     rope_ = make_rope_tables(c, context_length);
-    kv_cache_ = anonymous_buffer(2 * sizeof(float) * size_t(c.n_layers) * size_t(context_length) * size_t(c.kv_dim()));
+    kv_cache_ = anonymous_buffer(2 * sizeof(float) * size_t(slots) * size_t(c.n_layers) * size_t(context_length) *
+                                 size_t(c.kv_dim()));
 }
 
-float* transformer::key_cache(int32_t layer, int32_t pos) {
+float* transformer::key_cache(int32_t slot, int32_t layer, int32_t pos) {
     auto* base = reinterpret_cast<float*>(kv_cache_.data());
-    return base + (size_t(layer) * context_length_ + size_t(pos)) * size_t(w_.config.kv_dim());
+    const size_t row = (size_t(slot) * size_t(w_.config.n_layers) + size_t(layer)) * size_t(context_length_) + size_t(pos);
+    return base + row * size_t(w_.config.kv_dim());
 }
 
 float* transformer::matmul_scratch(int32_t thread) {
     return matmul_scratch_.data() + size_t(thread) * (matmul_scratch_.size() / size_t(pool_.size()));
 }
 
-float* transformer::value_cache(int32_t layer, int32_t pos) {
-    const size_t half = size_t(w_.config.n_layers) * context_length_ * size_t(w_.config.kv_dim());
-    return key_cache(layer, pos) + half;
+float* transformer::value_cache(int32_t slot, int32_t layer, int32_t pos) {
+    const size_t half = size_t(slots_) * size_t(w_.config.n_layers) * context_length_ * size_t(w_.config.kv_dim());
+    return key_cache(slot, layer, pos) + half;
 }
 
-void transformer::eval(std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits, bool all_logits) {
+void transformer::eval_slot(int32_t slot, std::span<const int32_t> tokens, int32_t start_pos, std::span<float> logits,
+                            bool all_logits) {
     const model_config& c = w_.config;
     const auto n = static_cast<int64_t>(tokens.size());
+    if (slot < 0 || slot >= slots_) fail("KV-cache slot {} is out of range 0..{}", slot, slots_ - 1);
     check_eval_request(tokens, start_pos, logits.size(), all_logits);
     const size_t vocab = size_t(c.vocab_size);
 
     for (int64_t done = 0; done < n;) {
         const auto batch = static_cast<int32_t>(std::min<int64_t>(max_batch_, n - done));
-        const auto pos = static_cast<int32_t>(start_pos + done);
-        forward_batch(tokens.data() + done, batch, pos);
+        for (int32_t t = 0; t < batch; ++t) {
+            tokens_[size_t(t)] = tokens[size_t(done + t)];
+            row_slot_[size_t(t)] = slot;
+            row_pos_[size_t(t)] = static_cast<int32_t>(start_pos + done + t);
+        }
+        forward_rows(batch);
         // Final norm and LM head, only for the rows whose logits are wanted.
         const int32_t first = all_logits ? 0 : (done + batch == n ? batch - 1 : batch);
-        const size_t dim = size_t(c.hidden_size);
-        for (int32_t t = first; t < batch; ++t)
-            kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, w_.final_norm, c.hidden_size, c.rms_norm_eps);
-        if (first < batch) {
-            float* out = all_logits ? logits.data() + size_t(done + first) * vocab : logits.data();
-            project(xb_.data() + first * dim, batch - first, {{out, &w_.lm_head}});
-        }
+        if (first < batch)
+            final_logits(first, batch - first, all_logits ? logits.data() + size_t(done + first) * vocab : logits.data());
         done += batch;
     }
 }
 
-void transformer::forward_batch(const int32_t* tokens, int32_t n, int32_t pos) {
+void transformer::decode_step(std::span<const decode_row> rows, std::span<float> logits) {
+    const model_config& c = w_.config;
+    const auto n = static_cast<int64_t>(rows.size());
+    if (n == 0) fail("no tokens to evaluate");
+    if (n > max_batch_) fail("decode step of {} sequences exceeds the batch size {}", n, max_batch_);
+    if (logits.size() != size_t(n) * size_t(c.vocab_size)) fail("internal error: logits buffer holds {} floats", logits.size());
+    for (int64_t i = 0; i < n; ++i) {
+        const decode_row& r = rows[size_t(i)];
+        if (r.slot < 0 || r.slot >= slots_) fail("decode row {}: KV-cache slot {} is out of range 0..{}", i, r.slot, slots_ - 1);
+        for (int64_t j = 0; j < i; ++j)
+            if (rows[size_t(j)].slot == r.slot) fail("decode row {}: slot {} is already row {}", i, r.slot, j);
+        if (r.pos < 0 || r.pos >= context_length_)
+            fail("decode row {}: context full: position {} does not fit the context length {}", i, r.pos, context_length_);
+        if (r.token < 0 || r.token >= c.vocab_size) fail("decode row {}: invalid token id {} (vocab size {})", i, r.token, c.vocab_size);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+        tokens_[size_t(i)] = rows[size_t(i)].token;
+        row_slot_[size_t(i)] = rows[size_t(i)].slot;
+        row_pos_[size_t(i)] = rows[size_t(i)].pos;
+    }
+    forward_rows(static_cast<int32_t>(n));
+    final_logits(0, static_cast<int32_t>(n), logits.data());
+}
+
+void transformer::final_logits(int32_t first, int32_t n, float* out) {
     const model_config& c = w_.config;
     const size_t dim = size_t(c.hidden_size);
-    for (int32_t t = 0; t < n; ++t) kernels::embedding_row(x_.data() + t * dim, w_.embed, tokens[t]);
+    for (int32_t t = first; t < first + n; ++t)
+        kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, w_.final_norm, c.hidden_size, c.rms_norm_eps);
+    project(xb_.data() + first * dim, n, {{out, &w_.lm_head}});
+}
+
+bool transformer::rows_contiguous(int32_t n) const {
+    for (int32_t t = 1; t < n; ++t)
+        if (row_slot_[size_t(t)] != row_slot_[0] || row_pos_[size_t(t)] != row_pos_[0] + t) return false;
+    return true;
+}
+
+// K and V of rows [0, n) into each row's slot and position: projected straight into the cache when the rows are
+// one run of positions (prefill, single-sequence decode), else through k_ / v_ (a copy: the same values).
+void transformer::store_keys_values(int32_t layer, int32_t n) {
+    const layer_weights& l = w_.layers[size_t(layer)];
+    if (rows_contiguous(n)) {
+        float* k = key_cache(row_slot_[0], layer, row_pos_[0]);
+        float* v = value_cache(row_slot_[0], layer, row_pos_[0]);
+        project(xb_.data(), n, {{q_.data(), &l.wq}, {k, &l.wk}, {v, &l.wv}});
+        return;
+    }
+    project(xb_.data(), n, {{q_.data(), &l.wq}, {k_.data(), &l.wk}, {v_.data(), &l.wv}});
+    const size_t kv = size_t(w_.config.kv_dim());
+    for (int32_t t = 0; t < n; ++t) {
+        std::copy_n(k_.data() + t * kv, kv, key_cache(row_slot_[size_t(t)], layer, row_pos_[size_t(t)]));
+        std::copy_n(v_.data() + t * kv, kv, value_cache(row_slot_[size_t(t)], layer, row_pos_[size_t(t)]));
+    }
+}
+
+void transformer::forward_rows(int32_t n) {
+    const model_config& c = w_.config;
+    const size_t dim = size_t(c.hidden_size);
+    for (int32_t t = 0; t < n; ++t) kernels::embedding_row(x_.data() + t * dim, w_.embed, tokens_[size_t(t)]);
 
     for (int32_t layer = 0; layer < c.n_layers; ++layer) {
         const layer_weights& l = w_.layers[size_t(layer)];
         for (int32_t t = 0; t < n; ++t)
             kernels::rmsnorm(xb_.data() + t * dim, x_.data() + t * dim, l.attn_norm, c.hidden_size, c.rms_norm_eps);
-        // K and V rows of consecutive positions are contiguous in the cache: project straight into it.
-        project(xb_.data(), n, {{q_.data(), &l.wq}, {key_cache(layer, pos), &l.wk}, {value_cache(layer, pos), &l.wv}});
+        store_keys_values(layer, n);
         const int32_t half = c.head_dim / 2;
         for (int32_t t = 0; t < n; ++t) {
-            const float* cos = rope_.cos.data() + size_t(pos + t) * half;
-            const float* sin = rope_.sin.data() + size_t(pos + t) * half;
+            const int32_t pos = row_pos_[size_t(t)];
+            const float* cos = rope_.cos.data() + size_t(pos) * half;
+            const float* sin = rope_.sin.data() + size_t(pos) * half;
             kernels::rope(q_.data() + size_t(t) * c.q_dim(), c.n_heads, c.head_dim, cos, sin);
-            kernels::rope(key_cache(layer, pos + t), c.n_kv_heads, c.head_dim, cos, sin);
+            kernels::rope(key_cache(row_slot_[size_t(t)], layer, pos), c.n_kv_heads, c.head_dim, cos, sin);
         }
-        attention(layer, n, pos);
+        attention(layer, n);
         project(att_.data(), n, {{xb_.data(), &l.wo}});
         for (size_t i = 0; i < size_t(n) * dim; ++i) x_[i] += xb_[i];
 
@@ -103,7 +172,8 @@ constexpr int64_t row_align = 8;
 
 // Decode streams the weights from memory: one contiguous range of rows per thread (more, smaller chunks
 // measured 20% slower: each restarts the prefetch). Prefill is compute-bound: smaller chunks balance it.
-int32_t chunks_per_thread(int32_t n_tokens) { return n_tokens <= 2 ? 1 : thread_pool::default_chunks_per_thread; }
+// A batched decode step (up to 16 sequences: the kernels read the weights in place) streams them like one token.
+int32_t chunks_per_thread(int32_t n_tokens) { return n_tokens <= 16 ? 1 : thread_pool::default_chunks_per_thread; }
 
 }  // namespace
 
@@ -143,9 +213,9 @@ void transformer::feed_forward(const layer_weights& l, int32_t n) {
     project(hb_.data(), n, {{xb_.data(), &l.w_down}});
 }
 
-// Causal grouped-query attention of the batch's queries over the cache positions 0..pos+t, one (head, token)
-// pair at a time, the pairs split between threads.
-void transformer::attention(int32_t layer, int32_t n, int32_t pos) {
+// Causal grouped-query attention of each row's query over its slot's cache positions 0..its position, one
+// (head, row) pair at a time, the pairs split between threads.
+void transformer::attention(int32_t layer, int32_t n) {
     const model_config& c = w_.config;
     const int32_t group = c.n_heads / c.n_kv_heads;
     const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
@@ -155,13 +225,14 @@ void transformer::attention(int32_t layer, int32_t n, int32_t pos) {
         for (int64_t item = begin; item < end; ++item) {
             const auto h = static_cast<int32_t>(item / n);
             const auto t = static_cast<int32_t>(item % n);
-            const int32_t visible = pos + t + 1;
+            const int32_t visible = row_pos_[size_t(t)] + 1;
+            const int32_t slot = row_slot_[size_t(t)];
             const float* q = q_.data() + size_t(t) * c.q_dim() + size_t(h) * c.head_dim;
             const size_t kv_offset = size_t(h / group) * c.head_dim;
-            kernels::attention_scores(scores, q, key_cache(layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim, scale);
+            kernels::attention_scores(scores, q, key_cache(slot, layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim, scale);
             kernels::softmax(scores, visible);
             float* out = att_.data() + size_t(t) * c.q_dim() + size_t(h) * c.head_dim;
-            kernels::attention_values(out, scores, value_cache(layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim);
+            kernels::attention_values(out, scores, value_cache(slot, layer, 0) + kv_offset, c.kv_dim(), visible, c.head_dim);
         }
     });
 }

@@ -247,4 +247,29 @@ TEST(cpu_features, set_simd_switches_tiers_and_refuses_missing_ones) {
     EXPECT_EQ(smol::active_simd(), before);
 }
 
+// Batched decode (transformer::decode_step) relies on it: a token's outputs are the same bits whether it is
+// multiplied alone or with others, in every tier (the portable one too) and for every weight type.
+TEST(matmul_rows, each_token_is_computed_the_same_way_whatever_the_batch) {
+    const smol::kernels::kernel_table& k = smol::kernels::active_kernels();
+    for (auto [rows, cols] : {std::pair{37, 64}, std::pair{16, 576}, std::pair{9, 100}}) {
+        for (weight_dtype dtype : {weight_dtype::f32, weight_dtype::q8, weight_dtype::q8_0, weight_dtype::q4_0}) {
+            if (dtype != weight_dtype::f32 && dtype != weight_dtype::q8 && cols % smol::quant_block_size != 0) continue;
+            auto m = make_matrix(rows, cols, dtype, true, uint64_t(rows * 31 + cols));
+            std::vector<float> scratch(size_t(smol::kernels::matmul_scratch_floats(cols)));
+            for (int32_t n_tokens : {2, 3, 5, 8, 13, 32}) {
+                auto in = random_vector(size_t(n_tokens) * cols, 5);
+                std::vector<float> batched(size_t(n_tokens) * rows);
+                k.matmul_rows(batched.data(), in.data(), n_tokens, m.view, 0, rows, scratch.data());
+                for (int32_t t = 0; t < n_tokens; ++t) {
+                    std::vector<float> alone(static_cast<size_t>(rows));
+                    k.matmul_rows(alone.data(), in.data() + size_t(t) * cols, 1, m.view, 0, rows, scratch.data());
+                    for (int32_t r = 0; r < rows; ++r)
+                        ASSERT_EQ(batched[size_t(t) * rows + r], alone[size_t(r)])
+                            << fmt::format("{}x{} dtype {} token {} of {} row {}", rows, cols, int(dtype), t, n_tokens, r);
+                }
+            }
+        }
+    }
+}
+
 }  // namespace

@@ -67,6 +67,65 @@ TEST_P(transformer_schemes, one_and_two_threads_give_the_same_logits) {
     EXPECT_EQ(results[0], results[2]);
 }
 
+// Continuous batching: sequences in their own slots, at different positions, advanced together by
+// decode_step, give every step the logits a transformer running that sequence alone gives, bit for bit; a
+// slot's cache is untouched by the other slots' steps. Sequences join and leave between steps.
+TEST_P(transformer_schemes, batched_decode_equals_each_sequence_alone) {
+    auto m = smol::testing::random_image_model(smol::testing::small_config(false), GetParam());
+    const size_t vocab = size_t(m.weights.config.vocab_size);
+    constexpr int32_t n_seq = 5, context = 40;
+    std::vector<std::vector<int32_t>> prompts;
+    for (int32_t s = 0; s < n_seq; ++s) {
+        std::vector<int32_t> p;
+        for (int32_t i = 0; i <= s * 3; ++i) p.push_back((s * 17 + i * 5 + 1) % 97);
+        prompts.push_back(p);
+    }
+    // Each sequence alone: its prompt, then 12 tokens fed back one at a time.
+    auto next_token = [](int32_t s, int32_t step) { return (s * 11 + step * 7 + 3) % 97; };
+    std::vector<std::vector<std::vector<float>>> alone(n_seq);
+    for (int32_t s = 0; s < n_seq; ++s) {
+        smol::transformer t(m.weights, context, 64, 2);
+        std::vector<float> logits(vocab);
+        t.eval(prompts[size_t(s)], 0, logits, false);
+        alone[size_t(s)].push_back(logits);
+        for (int32_t step = 0; step < 12; ++step) {
+            const int32_t token = next_token(s, step);
+            t.eval(std::span(&token, 1), int32_t(prompts[size_t(s)].size()) + step, logits, false);
+            alone[size_t(s)].push_back(logits);
+        }
+    }
+    // Together: sequence s joins at step s (prefilled into slot n_seq - 1 - s), so the batch grows and
+    // shrinks; a finished sequence leaves its slot.
+    smol::transformer t(m.weights, context, 64, 2, n_seq);
+    std::vector<int32_t> done(n_seq, -1);  // decode steps taken, -1 before the prompt
+    for (int32_t round = 0; round < n_seq + 12; ++round) {
+        std::vector<smol::transformer::decode_row> rows;
+        std::vector<int32_t> who;
+        for (int32_t s = 0; s < n_seq; ++s) {
+            const int32_t slot = n_seq - 1 - s;
+            if (s == round) {
+                std::vector<float> logits(vocab);
+                t.eval_slot(slot, prompts[size_t(s)], 0, logits, false);
+                ASSERT_EQ(logits, alone[size_t(s)][0]) << "prompt of sequence " << s;
+                done[size_t(s)] = 0;
+            } else if (done[size_t(s)] >= 0 && done[size_t(s)] < 12) {
+                rows.push_back({slot, next_token(s, done[size_t(s)]), int32_t(prompts[size_t(s)].size()) + done[size_t(s)]});
+                who.push_back(s);
+            }
+        }
+        if (rows.empty()) continue;
+        std::vector<float> logits(rows.size() * vocab);
+        t.decode_step(rows, logits);
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const int32_t s = who[i];
+            ++done[size_t(s)];
+            const std::vector<float> row(logits.begin() + long(i * vocab), logits.begin() + long((i + 1) * vocab));
+            ASSERT_EQ(row, alone[size_t(s)][size_t(done[size_t(s)])]) << "sequence " << s << " step " << done[size_t(s)]
+                                                                      << " in a batch of " << rows.size();
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(all, transformer_schemes,
                          ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0,
                                            quant_scheme::q4_0),
@@ -91,6 +150,23 @@ TEST(transformer, rejects_positions_past_the_context) {
     EXPECT_EQ(eval_error(t, std::vector<int32_t>(9, 1), 0), "context full: positions 0..8 do not fit the context length 8");
     EXPECT_EQ(eval_error(t, {1}, 8), "context full: positions 8..8 do not fit the context length 8");
     EXPECT_EQ(eval_error(t, {}, 0), "no tokens to evaluate");
+}
+
+TEST(transformer, decode_step_refuses_bad_rows_naming_them) {
+    auto m = smol::testing::random_image_model(smol::testing::small_config(), quant_scheme::f32);
+    smol::transformer t(m.weights, 8, 4, 1, 3);
+    auto step_error = [&](std::vector<smol::transformer::decode_row> rows) {
+        std::vector<float> logits(rows.size() * size_t(t.config().vocab_size));
+        return smol::testing::error_of([&] { t.decode_step(rows, logits); });
+    };
+    EXPECT_EQ(step_error({{0, 1, 0}, {3, 1, 0}}), "decode row 1: KV-cache slot 3 is out of range 0..2");
+    EXPECT_EQ(step_error({{1, 1, 0}, {1, 2, 0}}), "decode row 1: slot 1 is already row 0");
+    EXPECT_EQ(step_error({{2, 1, 8}}), "decode row 0: context full: position 8 does not fit the context length 8");
+    EXPECT_EQ(step_error({{0, 97, 0}}), "decode row 0: invalid token id 97 (vocab size 97)");
+    EXPECT_EQ(step_error({}), "no tokens to evaluate");
+    std::vector<float> logits(size_t(t.config().vocab_size));
+    const std::vector<int32_t> one = {1};
+    EXPECT_EQ(smol::testing::error_of([&] { t.eval_slot(3, one, 0, logits, false); }), "KV-cache slot 3 is out of range 0..2");
 }
 
 TEST(transformer, rejects_context_beyond_the_model_maximum) {

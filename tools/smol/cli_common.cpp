@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdio>
 #include <fmt/format.h>
+#include <filesystem>
 #include <random>
 
 namespace smol::cli {
@@ -88,6 +89,20 @@ std::unique_ptr<inference_backend> backend_options::make(const loaded_model& mod
     options.context = context;
     if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd
     return make_backend(name, model, options);
+}
+
+chat_template load_model_chat_template(const std::string& model_path, const text_options& text) {
+    if (text.tokenizer_path.empty() && has_gguf_magic(model_path)) {  // tokenizer.chat_template
+        const mapped_file file(model_path);
+        const gguf_chat_template t = gguf_chat_template_of(gguf_file::parse(file.bytes(), model_path));
+        chat_template tmpl = chat_template::parse(t.source);
+        tmpl.set_special_tokens(t.bos_token, t.eos_token);
+        return tmpl;
+    }
+    const std::string dir = !text.tokenizer_path.empty() ? text.tokenizer_path : model_path;
+    const std::string config = std::filesystem::is_directory(dir) ? dir + "/tokenizer_config.json"
+                                                                   : std::filesystem::path(dir).parent_path().string() + "/tokenizer_config.json";
+    return load_chat_template(config);
 }
 
 void add_parse_special_flag(CLI::App& command, bool& parse_special) {

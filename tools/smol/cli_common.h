@@ -1,5 +1,6 @@
 #pragma once
 // Options and parsing shared by the subcommands that run a model.
+#include "engine/chat/chat_template.h"
 #include "engine/src/generate.h"
 #include "model/src/model_loader.h"
 #include "engine/src/sampler.h"
@@ -73,6 +74,10 @@ struct text_options {
     // ids past it have no text, in generate and chat alike (docs/robustness.md, class 38).
     tokenizer load_tokenizer(const std::string& model_path, const model_config& config) const;
 };
+
+// The model's chat template: a GGUF's tokenizer.chat_template, else tokenizer_config.json beside the tokenizer
+// (--tokenizer) or in the model directory. Throws smol::error naming the file when there is none.
+chat_template load_model_chat_template(const std::string& model_path, const text_options& text);
 
 // --parse-special (default on) / --no-parse-special: one definition for tokenize and generate -p.
 void add_parse_special_flag(CLI::App& command, bool& parse_special);

@@ -4,14 +4,12 @@
 #include "engine/chat/chat_prompt.h"
 #include "engine/src/generate.h"
 #include "engine/tokenizer/utf8.h"
-#include "model/src/gguf_model.h"
 #include "tools/smol/cli_common.h"
 #include "tools/smol/cli_output.h"
 #include "tools/smol/commands.h"
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <unistd.h>
@@ -31,20 +29,6 @@ void install_interrupt_handler() {
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
-}
-
-chat_template load_model_chat_template(const std::string& model_path, const text_options& text) {
-    if (text.tokenizer_path.empty() && has_gguf_magic(model_path)) {  // tokenizer.chat_template
-        const mapped_file file(model_path);
-        const gguf_chat_template t = gguf_chat_template_of(gguf_file::parse(file.bytes(), model_path));
-        chat_template tmpl = chat_template::parse(t.source);
-        tmpl.set_special_tokens(t.bos_token, t.eos_token);
-        return tmpl;
-    }
-    const std::string dir = !text.tokenizer_path.empty() ? text.tokenizer_path : model_path;
-    const std::string config = std::filesystem::is_directory(dir) ? dir + "/tokenizer_config.json"
-                                                                   : std::filesystem::path(dir).parent_path().string() + "/tokenizer_config.json";
-    return load_chat_template(config);
 }
 
 size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {

@@ -18,5 +18,6 @@ void register_iss(CLI::App& app);
 void register_profile(CLI::App& app);
 void register_bench(CLI::App& app);
 void register_verify(CLI::App& app);
+void register_serve(CLI::App& app);
 
 }  // namespace smol::cli

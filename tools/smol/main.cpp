@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     smol::cli::register_profile(app);
     smol::cli::register_bench(app);
     smol::cli::register_verify(app);
+    smol::cli::register_serve(app);
     try {
         smol::cli::check_subcommand_name(app, argc, argv);
         app.parse(argc, argv);
