@@ -12,7 +12,10 @@ set smol_d_load   0.01   ;# pF, a little above one DFFPOSX1 D pin
 
 if {[llength [get_ports -quiet clk_i]]} {
   create_clock -name clk -period $smol_period [get_ports clk_i]
-  set smol_inputs [remove_from_collection [all_inputs] [get_ports clk_i]]
+  set smol_inputs {}
+  foreach port [all_inputs] {
+    if {[get_full_name $port] ne "clk_i"} { lappend smol_inputs $port }
+  }
 } else {
   create_clock -name clk -period $smol_period
   set smol_inputs [all_inputs]

@@ -3,7 +3,7 @@
 //   fpu_vectors --out vectors.hex --random 2000 --seed 1
 // With --op, vectors of one operation, four hex words a line: a b c and the ISS's result (all of that
 // operation's directed cases, then its random stream), for the gate-level runs (silicon/gates/).
-//   fpu_vectors --op cvt_w_s --out vectors.hex --random 2000 --seed 1
+//   fpu_vectors --op cvt_w_s --out vectors.hex --random 2000 --seed 1 [--directed-stride 10]
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
@@ -18,8 +18,11 @@ int main(int argc, char** argv) {
     uint64_t random_count = 2000;
     uint64_t seed = 1;
     std::string op_name;
+    size_t stride = 1;
     app.add_option("--out", out_path, "output file")->required();
     app.add_option("--op", op_name, "one operation: a b c result per line");
+    app.add_option("--directed-stride", stride, "with --op: every Nth directed case (gate-level runs of the "
+                   "large units)")->check(CLI::PositiveNumber);
     app.add_option("--random", random_count, "random triples after the directed ones");
     app.add_option("--seed", seed, "seed of the random stream");
     CLI11_PARSE(app, argc, argv);
@@ -41,7 +44,8 @@ int main(int argc, char** argv) {
             std::fprintf(out, "%08x %08x %08x %08x\n", x.a, x.b, x.c, fpu_golden(*op, x.a, x.b, x.c));
             ++count;
         };
-        for (const fpu_operands& x : fpu_directed_cases(*op)) emit_op(x);
+        auto directed = fpu_directed_cases(*op);
+        for (size_t i = 0; i < directed.size(); i += stride) emit_op(directed[i]);
         fpu_random op_rng(seed * 0x100000001b3ull + static_cast<uint64_t>(*op));  // fpu_check's stream
         for (uint64_t i = 0; i < random_count; ++i) emit_op(op_rng.next(*op));
         if (std::fclose(out) != 0) {
