@@ -62,7 +62,10 @@ def main():
         for top, g in gate_rows:
             for r in g:
                 verdict = "bit-identical" if r["pass"] else "MISMATCH"
-                print(f"| `{top}` | {r['op']} | {r['vectors']:,} (seed {r['seed']}) | {verdict} | {r['seconds']} |")
+                stride = r.get("directed_stride", 1)
+                cases = "every directed case" if stride == 1 else f"every {stride}th directed case"
+                print(f"| `{top}` | {r['op']} | {r['vectors']:,} ({cases}, random seed {r['seed']}) | {verdict} "
+                      f"| {r['seconds']} |")
 
     pnr_rows = [(t, load(root, t, "pnr", "pnr.json"), load(root, t, "pnr", "sta", "timing.json")) for t in tops]
     pnr_rows = [r for r in pnr_rows if r[1]]

@@ -6,8 +6,8 @@
 #   SMOL_FLATTEN  1: flatten the block (constants fold across the FP units' shared datapath);
 #                 0: keep submodules and map each one once (the whole core: bounded run time)
 #   SMOL_ABC_SCRIPT  ABC script (silicon/abc.script)
-#   SMOL_KEEP     with SMOL_FLATTEN=0: modules kept as their own netlist modules (each mapped once);
-#                 everything else is flattened into its parent
+#   SMOL_KEEP     with SMOL_FLATTEN=0: keep:MODS (kept as their own netlist modules, each mapped once;
+#                 everything else is flattened into its parent) or bbox:MODS (left out as black boxes)
 #   SMOL_PARAMS   optional "NAME=VALUE ..." top-level parameter overrides
 yosys -import
 set top     $::env(SMOL_TOP)
@@ -30,7 +30,16 @@ if {[info exists ::env(SMOL_PARAMS)]} {
 hierarchy -check -top $top {*}$chparams
 
 if {!$flatten} {
-  foreach m [split $::env(SMOL_KEEP) ,] { setattr -mod -set keep_hierarchy 1 $m }
+  # keep:A,B  A and B stay netlist modules, mapped here once each;
+  # bbox:A,B  A and B are left out as black boxes (synthesized as their own blocks; the summary adds
+  #           their areas), which bounds the run time of the core's own logic.
+  set spec $::env(SMOL_KEEP)
+  set mods [split [regsub {^(keep|bbox):} $spec ""] ,]
+  if {[string match bbox:* $spec]} {
+    foreach m $mods { blackbox $m }
+  } else {
+    foreach m $mods { setattr -mod -set keep_hierarchy 1 $m }
+  }
 }
 synth -flatten -top $top
 # No latch may survive (the RTL rule); a latch would also break the flop counts below.
