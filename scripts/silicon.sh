@@ -18,7 +18,7 @@ explicit_tops=0
 build_dir=$root/build
 nice_level=${SMOL_SILICON_NICE:-10}
 
-# The blocks the default run covers, smallest first (silicon/blocks.txt: "top flatten pnr").
+# The blocks the default run covers, in the order of silicon/blocks.txt (its header lists the columns).
 default_tops() { awk '!/^#/ && NF { print $1 }' "$flow/blocks.txt"; }
 block_field() { awk -v t="$1" -v f="$2" '$1 == t { print $f }' "$flow/blocks.txt"; }
 
@@ -123,6 +123,12 @@ step_pnr() {
   mkdir -p "$dir/source" "$dir/synthesis" "$dir/layout"
   pnr_sources "$top" "$dir/source"
   cp "$flow/qflow/project_vars.sh" "$dir/"
+  # qflow's own synthesis runs `synth` without flattening and ABC's old `map` per module, which for
+  # the FP units (add and mul are the FMA with a constant operand) gives 3.5x the cells of
+  # silicon/synth.tcl: hand it the same flattening and ABC script (with the period written in).
+  echo "synth -flatten -top $top" > "$dir/synth_flat.ys"
+  sed "s/{D}/$period_ps/g" "$flow/abc.script" > "$dir/abc.script"
+  { echo "set yosys_script = $dir/synth_flat.ys"; echo "set abc_script = $dir/abc.script"; } >> "$dir/project_vars.sh"
   echo "pnr $top: qflow synthesize place route migrate drc lvs gdsii (log: $dir/qflow.log)"
   # qflow's steps run in its own order; it stops at the first failing one (a DRC error included).
   ( cd "$dir" && timed "$dir" nice -n "$nice_level" \
