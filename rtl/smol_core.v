@@ -30,6 +30,8 @@ module smol_core #(
   input  wire         mem_rsp_id_i,
 
   output wire         halted_o,         // stopped after halt or a trap
+  output reg  [1:0]   stall_o,          // what this cycle waits for (docs/rtl.md): 0 none, 1 memory,
+                                        // 2 dependency, 3 multi-cycle unit
 
   // Retire port: valid for one cycle per executed instruction (also the trapping one).
   output reg          rvfi_valid_o,
@@ -82,10 +84,7 @@ module smol_core #(
   localparam [1:0] P_VREG = 2'd0, P_FREG = 2'd1, P_RED = 2'd2;
 
   // ---------------------------------------------------------------- architectural state
-  reg [31:0] pc_q;
-  reg [1023:0] xrf_q;      // x[r] at [32r +: 32]
-  reg [1023:0] frf_q;      // f[r] at [32r +: 32]
-  reg [4095:0] vrf_q;      // v[r][lane] at [32 {r, lane} +: 32]
+  reg [31:0] pc_q;          // x, f and v registers: smol_int_regfile, smol_fp_regfile, smol_vec_regfile
   reg [4:0]  vl_q;
   reg [511:0] acc_q;        // lane j at [32j +: 32]
   reg [31:0] qscale_q, qwptr_q, qaptr_q;
@@ -95,10 +94,6 @@ module smol_core #(
   reg [31:0] ir_q;
   reg [`SMOL_DEC_OP_W-1:0] op_q;
 
-  // instruction cache
-  reg [127:0] ic_data_q [0:IC_LINES-1];
-  reg [27-IC_AW:0] ic_tag_q [0:IC_LINES-1];
-  reg [IC_LINES-1:0] ic_valid_q;
 
   // generic reads (id 0): up to 5 lines into rbuf
   reg [27:0]  rd_line_q;
@@ -132,7 +127,6 @@ module smol_core #(
   reg [31:0]  ac_q;         // byte address of the chunk's activations
   reg [3:0]   wc_q;         // byte offset in its line of the chunk's first weight
   reg [ABUF_AW-1:0] a_off_q;  // word offset of the chunk in the activation buffer
-  reg [31:0]  abuf_q [0:ABUF_WORDS-1];
   reg [31:0]  abuf_base_q;
   reg [ABUF_AW:0] abuf_len_q;
   reg [27:0]  af_line_q;
@@ -144,10 +138,6 @@ module smol_core #(
   reg [WFIFO_AW-1:0] wf_head_q, wf_tail_q;
   reg [WFIFO_AW:0] wf_count_q;
 
-  // integer divider
-  reg [5:0]   div_cnt_q;
-  reg [31:0]  div_quo_q, div_rem_q, div_den_q;
-  reg         div_neg_q_q, div_neg_r_q;
 
   // ---------------------------------------------------------------- decode
   wire [`SMOL_DEC_OP_W-1:0] dec_op;
@@ -177,13 +167,28 @@ module smol_core #(
   wire [4:0]  f_shamt = shamt32[4:0];
   wire [3:0]  f_lane  = lane32[3:0];
 
-  wire [31:0] xs1 = xrf_q[32*(f_rs1) +: 32];
-  wire [31:0] xs2 = xrf_q[32*(f_rs2) +: 32];
-  wire [31:0] xb1 = xrf_q[32*(f_brs1) +: 32];
-  wire [31:0] xb2 = xrf_q[32*(f_brs2) +: 32];
-  wire [31:0] xrd = xrf_q[32*(f_rd) +: 32];     // store data, q8macn count, qsetbase/fsetbase source
-  wire [31:0] fs1v = frf_q[32*(f_fs1) +: 32];
-  wire [31:0] frd = frf_q[32*(f_fd) +: 32];     // sf data, qsetscale source
+  // ---------------------------------------------------------------- register files
+  // Written from the retire port's registers (the cycle after retirement), read with write-through.
+  wire [31:0] xs1, xs2, xb1, xb2;
+  wire [31:0] xrd;      // store data, q8macn count, qsetbase/fsetbase source
+  wire [31:0] fs1v, fs2v, fs3v;
+  wire [31:0] frd;      // sf data, qsetscale source
+  wire [511:0] vs1_lanes, vs2_lanes, vd_lanes;
+  smol_int_regfile u_int_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni), .sp_reset_i(mem_size_i[31:0] - 32'd16),
+    .we_i(rvfi_x_we_o), .waddr_i(rvfi_x_addr_o), .wdata_i(rvfi_x_wdata_o),
+    .raddr_a_i(f_rs1), .raddr_b_i(f_rs2), .raddr_c_i(f_brs1), .raddr_d_i(f_brs2), .raddr_e_i(f_rd),
+    .rdata_a_o(xs1), .rdata_b_o(xs2), .rdata_c_o(xb1), .rdata_d_o(xb2), .rdata_e_o(xrd));
+  smol_fp_regfile u_fp_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .we_i(rvfi_f_we_o), .waddr_i(rvfi_f_addr_o), .wdata_i(rvfi_f_wdata_o),
+    .raddr_a_i(f_fs1), .raddr_b_i(f_fs2), .raddr_c_i(f_fs3), .raddr_d_i(f_fd),
+    .rdata_a_o(fs1v), .rdata_b_o(fs2v), .rdata_c_o(fs3v), .rdata_d_o(frd));
+  smol_vec_regfile u_vec_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .we_i(rvfi_v_we_o), .waddr_i(rvfi_v_addr_o), .wdata_i(rvfi_v_lanes_o),
+    .raddr_a_i(f_vs1), .raddr_b_i(f_vs2), .raddr_c_i(f_vd),
+    .rdata_a_o(vs1_lanes), .rdata_b_o(vs2_lanes), .rdata_c_o(vd_lanes));
 
   // ---------------------------------------------------------------- integer ALU
   wire [63:0] mul_ss = $signed(xs1) * $signed(xs2);
@@ -261,10 +266,10 @@ module smol_core #(
       end
       default: begin
         if (scalar_q || state_q == S_EXEC) begin  // fp compares read f registers in S_EXEC
-          fa = frf_q[32*(f_fs1) +: 32]; fb = frf_q[32*(f_fs2) +: 32]; fc = frf_q[32*(f_fs3) +: 32];
+          fa = fs1v; fb = fs2v; fc = fs3v;
         end else begin
-          fa = vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32];
-          fb = b_freg_q ? frf_q[32*(f_fs2) +: 32] : (b_same_q ? vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32] : vrf_q[32*({f_vs2, lane_q[3:0]}) +: 32]);
+          fa = vs1_lanes[32*lane_q[3:0] +: 32];
+          fb = b_freg_q ? fs2v : (b_same_q ? vs1_lanes[32*lane_q[3:0] +: 32] : vs2_lanes[32*lane_q[3:0] +: 32]);
           fc = vres_q[32*(lane_q[3:0]) +: 32];
         end
       end
@@ -284,6 +289,7 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- Q8 lanes
+  wire [511:0] abuf_rd;    // the 16 activations of the current group
   reg  [127:0] q8_w;
   reg  [511:0] q8_a, q8_acc;
   reg  [15:0]  q8_en;
@@ -305,14 +311,14 @@ module smol_core #(
     if (state_q == S_VQ8) begin
       q8_w = rcat_sh[127:0];
       for (j = 0; j < 16; j = j + 1) begin
-        q8_a[32*j +: 32]   = (op_q == `SMOL_OP_VQ8MAC_ID) ? frf_q[32*(f_fs1) +: 32] : qscale_q;
-        q8_acc[32*j +: 32] = (op_q == `SMOL_OP_VQ8MAC_ID) ? vrf_q[32*({f_vd, j[3:0]}) +: 32] : FP_NEG_ZERO;
+        q8_a[32*j +: 32]   = (op_q == `SMOL_OP_VQ8MAC_ID) ? fs1v : qscale_q;
+        q8_acc[32*j +: 32] = (op_q == `SMOL_OP_VQ8MAC_ID) ? vd_lanes[32*j +: 32] : FP_NEG_ZERO;
         q8_en[j]           = (j < vl_q);
       end
     end else begin
       q8_w = wpair_sh[127:0];
       for (j = 0; j < 16; j = j + 1) begin
-        q8_a[32*j +: 32]   = abuf_q[a_group + j[ABUF_AW-1:0]];
+        q8_a[32*j +: 32]   = abuf_rd[32*j +: 32];
         q8_acc[32*j +: 32] = acc_q[32*(j) +: 32];
         q8_en[j]           = (j < g_k);
       end
@@ -320,7 +326,6 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- memory requests
-  wire ic_hit = ic_valid_q[pc_q[IC_AW+3:4]] && (ic_tag_q[pc_q[IC_AW+3:4]] == pc_q[31:IC_AW+4]);
   wire ws_can_issue = (state_q == S_Q8_STREAM) && (ws_req_left_q != 0) &&
                       (({1'b0, ws_inflight_q} + {1'b0, wf_count_q}) < WFIFO_DEPTH[WFIFO_AW+1:0]);
   wire rd_active = (rd_req_left_q != 0) &&
@@ -344,20 +349,37 @@ module smol_core #(
   wire rsp0 = mem_rsp_valid_i && !mem_rsp_id_i;
   wire rsp1 = mem_rsp_valid_i && mem_rsp_id_i;
 
+  wire        ic_hit;
+  wire [31:0] ic_insn;
+  smol_icache #(.LINES(IC_LINES), .AW(IC_AW)) u_icache (
+    .clk_i(clk_i), .rst_ni(rst_ni), .pc_i(pc_q[31:2]), .hit_o(ic_hit), .insn_o(ic_insn),
+    .fill_i(state_q == S_FETCH_WAIT && rsp0), .fill_data_i(mem_rsp_rdata_i),
+    .inv_i(req_fire && mem_req_we_o), .inv_line_i(mem_req_line_o));
+
   // store overlaps the activation buffer / a cached instruction line
   wire [33:0] st_byte = {2'b00, mem_req_line_o, 4'b0000};
   wire [33:0] abuf_end = {2'b00, abuf_base_q} + {{(31-ABUF_AW){1'b0}}, abuf_len_q, 2'b00};
   wire st_hits_abuf = (abuf_len_q != 0) && (st_byte < abuf_end) && (st_byte + 34'd16 > {2'b00, abuf_base_q});
-  wire [IC_AW-1:0] st_ic_idx = mem_req_line_o[IC_AW-1:0];
 
   // ---------------------------------------------------------------- vector image of a store
   reg [511:0] vimg;
   integer jv;
   always @(*) begin
-    for (jv = 0; jv < 16; jv = jv + 1) vimg[32*jv +: 32] = vrf_q[32*({f_vd, jv[3:0]}) +: 32];
+    for (jv = 0; jv < 16; jv = jv + 1) vimg[32*jv +: 32] = vd_lanes[32*jv +: 32];
   end
 
   assign halted_o = (state_q == S_STOP);
+
+  // ---------------------------------------------------------------- stall cause (for profiles)
+  localparam [1:0] STALL_NONE = 2'd0, STALL_MEMORY = 2'd1, STALL_MULTICYCLE = 2'd3;
+  always @(*) begin
+    case (state_q)
+      S_FETCH_WAIT, S_LOAD, S_VQ8, S_STORE, S_Q8_AFILL: stall_o = STALL_MEMORY;
+      S_Q8_STREAM: stall_o = (!g_ready && g_left_q != 0) ? STALL_MEMORY : STALL_NONE;
+      S_FLANE, S_RED_FILL, S_RED_TREE, S_ACC_SCALE, S_DIV, S_Q8_CHUNK: stall_o = STALL_MULTICYCLE;
+      default: stall_o = STALL_NONE;   // an instruction issues (or the core is stopped)
+    endcase
+  end
 
   // ---------------------------------------------------------------- helpers for the sequencer
   wire [31:0] pc_next = pc_q + 32'd4;
@@ -381,22 +403,33 @@ module smol_core #(
   wire [33:0] chunk_bytes = {{(31-ABUF_AW){1'b0}}, chunk_n_q, 2'b00};
   wire [3:0]  fill_ok = {!fill_rel3[33] && fill_rel3 < chunk_bytes, !fill_rel2[33] && fill_rel2 < chunk_bytes,
                          !fill_rel1[33] && fill_rel1 < chunk_bytes, !fill_rel0[33] && fill_rel0 < chunk_bytes};
-  wire [ABUF_AW-1:0] fill_idx0 = fill_rel0[ABUF_AW+1:2], fill_idx1 = fill_rel1[ABUF_AW+1:2],
-                     fill_idx2 = fill_rel2[ABUF_AW+1:2], fill_idx3 = fill_rel3[ABUF_AW+1:2];
+  wire [ABUF_AW-1:0] fill_idx0 = fill_rel0[ABUF_AW+1:2];   // the line's words go to fill_idx0 + k
+
+  // ---------------------------------------------------------------- integer divider
+  wire div_start = (state_q == S_EXEC) && dec_valid &&
+                   (dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_DIVU_ID ||
+                    dec_op == `SMOL_OP_REM_ID || dec_op == `SMOL_OP_REMU_ID);
+  wire        div_done;
+  wire [31:0] div_quo, div_rem;
+  smol_int_div u_int_div (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(div_start),
+    .signed_i(dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_REM_ID), .a_i(xs1), .b_i(xs2),
+    .done_o(div_done), .quo_o(div_quo), .rem_o(div_rem));
+
+  // ---------------------------------------------------------------- activation buffer
+  smol_act_buffer #(.WORDS(ABUF_WORDS), .AW(ABUF_AW)) u_act_buffer (
+    .clk_i(clk_i), .we_i((state_q == S_Q8_AFILL && rsp0) ? fill_ok : 4'd0), .widx_i(fill_idx0),
+    .wdata_i(mem_rsp_rdata_i), .ridx_i(a_group), .rdata_o(abuf_rd));
 
   integer i;
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= S_FETCH;
       pc_q <= boot_pc_i;
-      xrf_q <= {928'd0, mem_size_i[31:0] - 32'd16, 64'd0};
-      frf_q <= 1024'd0;
-      vrf_q <= 4096'd0;
       acc_q <= 512'd0;
       vres_q <= 512'd0;
       vl_q <= 5'd16;
       qscale_q <= FP_ONE; qwptr_q <= 32'd0; qaptr_q <= 32'd0;
-      ic_valid_q <= {IC_LINES{1'b0}};
       abuf_len_q <= 0; abuf_base_q <= 32'd0;
       rd_req_left_q <= 4'd0; rd_rsp_idx_q <= 4'd0; rd_rsp_total_q <= 4'd0; rd_line_q <= 28'd0;
       af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0;
@@ -410,8 +443,6 @@ module smol_core #(
       ma_addr_q <= 32'd0;
       q8_n_q <= 32'd0; q8_off_q <= 32'd0; chunk_n_q <= 0; g_left_q <= 0; g_idx_q <= 0;
       ac_q <= 32'd0; wc_q <= 4'd0; a_off_q <= 0;
-      div_cnt_q <= 6'd0; div_quo_q <= 32'd0; div_rem_q <= 32'd0; div_den_q <= 32'd0;
-      div_neg_q_q <= 1'b0; div_neg_r_q <= 1'b0;
       rvfi_valid_o <= 1'b0; rvfi_pc_o <= 32'd0; rvfi_insn_o <= 32'd0; rvfi_halt_o <= 1'b0;
       rvfi_trap_o <= TRAP_NONE; rvfi_trap_addr_o <= 32'd0;
       rvfi_x_we_o <= 1'b0; rvfi_x_addr_o <= 5'd0; rvfi_x_wdata_o <= 32'd0;
@@ -423,7 +454,11 @@ module smol_core #(
       rvfi_acc_we_o <= 1'b0; rvfi_acc_o <= 512'd0;
       rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_mem_addr_o <= 32'd0; rvfi_mem_wdata_o <= 512'd0;
     end else begin
+      // a commit record lives for the one cycle rvfi_valid_o is 1 (the register files write from it then)
       rvfi_valid_o <= 1'b0;
+      rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
+      rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
+      rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
 
       // -------- memory responses and request bookkeeping (any state)
       if (req_fire) begin
@@ -434,17 +469,10 @@ module smol_core #(
         end else if (ws_can_issue) begin
           ws_req_left_q <= ws_req_left_q - 9'd1; ws_line_q <= ws_line_q + 28'd1;
         end
-        if (mem_req_we_o) begin
-          if (st_hits_abuf) abuf_len_q <= 0;
-          if (ic_tag_q[st_ic_idx] == mem_req_line_o[27:IC_AW]) ic_valid_q[st_ic_idx] <= 1'b0;
-        end
+        if (mem_req_we_o && st_hits_abuf) abuf_len_q <= 0;
       end
       if (rsp0) begin
         if (state_q == S_Q8_AFILL) begin
-          if (fill_ok[0]) abuf_q[fill_idx0] <= mem_rsp_rdata_i[31:0];
-          if (fill_ok[1]) abuf_q[fill_idx1] <= mem_rsp_rdata_i[63:32];
-          if (fill_ok[2]) abuf_q[fill_idx2] <= mem_rsp_rdata_i[95:64];
-          if (fill_ok[3]) abuf_q[fill_idx3] <= mem_rsp_rdata_i[127:96];
           af_rsp_left_q <= af_rsp_left_q - 10'd1;
         end else begin
           rbuf_q[rd_rsp_idx_q[2:0]] <= mem_rsp_rdata_i;
@@ -468,9 +496,6 @@ module smol_core #(
       case (state_q)
         // ------------------------------------------------------------ fetch
         S_FETCH: begin
-          rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
-          rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
-          rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
           rvfi_pc_o <= pc_q;
           if (pc_q[1:0] != 2'b00) begin
             rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_MISALIGNED;
@@ -479,7 +504,7 @@ module smol_core #(
             rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_FAULT;
             rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
           end else if (ic_hit) begin
-            ir_q <= ic_data_q[pc_q[IC_AW+3:4]][32*pc_q[3:2] +: 32];
+            ir_q <= ic_insn;
             state_q <= S_EXEC;
           end else begin
             rd_line_q <= pc_q[31:4]; rd_req_left_q <= 4'd1; rd_rsp_idx_q <= 4'd0;
@@ -488,9 +513,6 @@ module smol_core #(
         end
         S_FETCH_WAIT: begin
           if (rsp0) begin
-            ic_data_q[pc_q[IC_AW+3:4]] <= mem_rsp_rdata_i;
-            ic_tag_q[pc_q[IC_AW+3:4]]  <= pc_q[31:IC_AW+4];
-            ic_valid_q[pc_q[IC_AW+3:4]] <= 1'b1;
             ir_q <= mem_rsp_rdata_i[32*pc_q[3:2] +: 32];
             state_q <= S_EXEC;
           end
@@ -502,7 +524,7 @@ module smol_core #(
           op_q <= dec_op;
           neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0; scalar_q <= 1'b0; b_freg_q <= 1'b0;
           b_same_q <= 1'b0; lane_q <= 5'd0; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
-          for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= vrf_q[32*({f_vd, i[3:0]}) +: 32];
+          vres_q <= vd_lanes;
           if (!dec_valid) begin
             rvfi_valid_o <= 1'b1; rvfi_trap_o <= TRAP_ILLEGAL; rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
           end else begin
@@ -518,7 +540,6 @@ module smol_core #(
               `SMOL_OP_MULHU_ID: xw(f_rd, mul_uu[63:32]);
               `SMOL_OP_DIV_ID, `SMOL_OP_DIVU_ID, `SMOL_OP_REM_ID, `SMOL_OP_REMU_ID: begin
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q;
-                start_div(dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_REM_ID);
                 state_q <= S_DIV;
               end
               `SMOL_OP_AND_ID:   xw(f_rd, xs1 & xs2);
@@ -654,7 +675,7 @@ module smol_core #(
                 vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; b_same_q <= 1'b1;
               end
               `SMOL_OP_VDOT_ID:    begin vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; end
-              `SMOL_OP_VGETL_ID:  fw(f_fd, vrf_q[32*({f_vs1, f_lane}) +: 32]);
+              `SMOL_OP_VGETL_ID:  fw(f_fd, vs1_lanes[32*f_lane +: 32]);
               `SMOL_OP_VSETL_ID: begin
                 vres_q[32*(f_lane) +: 32] <= fs1v;
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q; post_q <= P_VREG; lane_end_q <= 5'd0;
@@ -708,24 +729,15 @@ module smol_core #(
 
         // ------------------------------------------------------------ integer division (1 bit/cycle)
         S_DIV: begin
-          if (div_cnt_q != 6'd0) begin : divstep
-            reg [32:0] trial;
-            trial = {div_rem_q, div_quo_q[31]} - {1'b0, div_den_q};
-            if (!trial[32]) begin
-              div_rem_q <= trial[31:0]; div_quo_q <= {div_quo_q[30:0], 1'b1};
-            end else begin
-              div_rem_q <= {div_rem_q[30:0], div_quo_q[31]}; div_quo_q <= {div_quo_q[30:0], 1'b0};
-            end
-            div_cnt_q <= div_cnt_q - 6'd1;
-          end else begin
+          if (div_done) begin
             // quotient/remainder of the magnitudes, then signs and the special cases of docs/isa.md §3
             rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
             if (xs2 == 32'd0)
               xw(f_rd, (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID) ? 32'hffffffff : xs1);
             else if (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID)
-              xw(f_rd, div_neg_q_q ? (32'd0 - div_quo_q) : div_quo_q);
+              xw(f_rd, div_quo);
             else
-              xw(f_rd, div_neg_r_q ? (32'd0 - div_rem_q) : div_rem_q);
+              xw(f_rd, div_rem);
           end
         end
 
@@ -870,14 +882,14 @@ module smol_core #(
   task xw(input [4:0] r, input [31:0] v);
     begin
       if (r != 5'd0) begin
-        xrf_q[32*(r) +: 32] <= v; rvfi_x_we_o <= 1'b1; rvfi_x_addr_o <= r; rvfi_x_wdata_o <= v;
+        rvfi_x_we_o <= 1'b1; rvfi_x_addr_o <= r; rvfi_x_wdata_o <= v;
       end
     end
   endtask
   task fw(input [4:0] r, input [31:0] v);
     begin
       if (r != 5'd0) begin
-        frf_q[32*(r) +: 32] <= v; rvfi_f_we_o <= 1'b1; rvfi_f_addr_o <= r; rvfi_f_wdata_o <= v;
+        rvfi_f_we_o <= 1'b1; rvfi_f_addr_o <= r; rvfi_f_wdata_o <= v;
       end
     end
   endtask
@@ -887,8 +899,7 @@ module smol_core #(
     reg [511:0] merged;
     begin
       for (k = 0; k < 16; k = k + 1) begin
-        merged[32*k +: 32] = (k < vl_q) ? lanes[32*k +: 32] : vrf_q[32*({r, k[3:0]}) +: 32];
-        vrf_q[32*({r, k[3:0]}) +: 32] <= merged[32*k +: 32];
+        merged[32*k +: 32] = (k < vl_q) ? lanes[32*k +: 32] : vd_lanes[32*k +: 32];  // r is always vd
       end
       rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r; rvfi_v_lanes_o <= merged;
     end
@@ -897,7 +908,6 @@ module smol_core #(
     integer k;
     begin
       for (k = 0; k < 16; k = k + 1) begin
-        vrf_q[32*({r, k[3:0]}) +: 32] <= vres_q[32*(k) +: 32];
         rvfi_v_lanes_o[32*k +: 32] <= vres_q[32*(k) +: 32];
       end
       rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r;
@@ -964,16 +974,6 @@ module smol_core #(
       rvfi_valid_o <= 1'b0; pc_q <= pc_q;
       fop_q <= fop; neg_a_q <= na; neg_b_q <= nb; neg_c_q <= nc; scalar_q <= 1'b0;
       lane_end_q <= vl_q; post_q <= post; state_q <= S_FLANE;
-    end
-  endtask
-  task start_div(input sgn);
-    reg [31:0] a, b;
-    begin
-      a = (sgn && xs1[31]) ? (32'd0 - xs1) : xs1;
-      b = (sgn && xs2[31]) ? (32'd0 - xs2) : xs2;
-      div_quo_q <= a; div_rem_q <= 32'd0; div_den_q <= b; div_cnt_q <= 6'd32;
-      div_neg_q_q <= sgn && (xs1[31] ^ xs2[31]);
-      div_neg_r_q <= sgn && xs1[31];
     end
   endtask
 endmodule
