@@ -398,10 +398,13 @@ module smol_core #(
   // ---------------------------------------------------------------- helpers for the sequencer
   wire [31:0] pc_next = pc_q + 32'd4;
   wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : {2'b00, qn_count};
-  wire [ABUF_AW:0] chunk_calc = ((q8_n_q - q8_off_q) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
-                                                                    : (q8_n_q[ABUF_AW:0] - q8_off_q[ABUF_AW:0]);
-  wire [31:0] ac_calc = qaptr_q + {q8_off_q[29:0], 2'b00};
-  wire [31:0] wc_calc = qwptr_q + q8_off_q;
+  // the next chunk: in S_EXEC the instruction's first (its count from the decode), later from the registers
+  wire [31:0] q8_n_cur   = (state_q == S_EXEC) ? q8_count[31:0] : q8_n_q;
+  wire [31:0] q8_off_cur = (state_q == S_EXEC) ? 32'd0 : q8_off_q;
+  wire [ABUF_AW:0] chunk_calc = ((q8_n_cur - q8_off_cur) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
+                                                                        : (q8_n_cur[ABUF_AW:0] - q8_off_cur[ABUF_AW:0]);
+  wire [31:0] ac_calc = qaptr_q + {q8_off_cur[29:0], 2'b00};
+  wire [31:0] wc_calc = qwptr_q + q8_off_cur;
   wire q8_last_chunk = (q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q}) == q8_n_q;
   wire [33:0] abuf_rel = {2'b00, ac_calc} - {2'b00, abuf_base_q};
   wire abuf_hit = (abuf_len_q != 0) && !abuf_rel[33] &&
@@ -412,7 +415,10 @@ module smol_core #(
   // a group pops the head line once it has used the line's last byte (a row may end mid-line: the next
   // row starts there)
   wire ws_pop   = g_ready && (({1'b0, wc_q} + g_k) >= 5'd16);
-  wire ws_start = (state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q);
+  // (a Q8 instruction that then traps only restarts the stream: prefetches never fault)
+  wire ws_start = ((state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q)) ||
+                  (exec_go && dec_valid && q8_count != 34'd0 &&
+                   (dec_op == `SMOL_OP_Q8MAC_ID || dec_op == `SMOL_OP_Q8MACINC_ID || dec_op == `SMOL_OP_Q8MACN_ID));
   smol_wstream #(.DEPTH(WFIFO_DEPTH), .AW(WFIFO_AW)) u_wstream (
     .clk_i(clk_i), .rst_ni(rst_ni), .mem_lines_i(mem_size_i[32:4]),
     .start_i(ws_start), .start_line_i(wc_calc[31:4]), .pop_i(ws_pop), .avail_o(ws_avail),
@@ -707,7 +713,8 @@ module smol_core #(
                 else begin
                   rvfi_valid_o <= 1'b0; pc_q <= pc_q;
                   q8_n_q <= q8_count[31:0]; q8_off_q <= 32'd0;
-                  state_q <= S_Q8_CHUNK;
+                  if (q8_count == 34'd0) state_q <= S_Q8_CHUNK;
+                  else q8_chunk_begin;   // the first chunk starts now
                 end
               end
               `SMOL_OP_VQ8MUL_ID, `SMOL_OP_VQ8MAC_ID: begin
@@ -826,18 +833,7 @@ module smol_core #(
         S_Q8_CHUNK: begin
           if (q8_off_q == q8_n_q) q8_retire(acc_q);   // count 0
           else begin
-            chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
-            ac_q <= ac_calc; wc_q <= wc_calc[3:0];
-            if (abuf_hit) begin
-              a_off_q <= abuf_rel[ABUF_AW+1:2];
-              state_q <= S_Q8_STREAM;
-            end else begin
-              abuf_len_q <= 0; a_off_q <= 0;
-              af_line_q <= ac_calc[31:4];
-              af_req_left_q <= af_lines[9:0];
-              af_rsp_left_q <= af_lines[9:0];
-              state_q <= S_Q8_AFILL;
-            end
+            q8_chunk_begin;
           end
         end
         S_Q8_AFILL: begin
@@ -865,6 +861,22 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- sequencer tasks
+  task q8_chunk_begin;
+    begin
+      chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
+      ac_q <= ac_calc; wc_q <= wc_calc[3:0];
+      if (abuf_hit) begin
+        a_off_q <= abuf_rel[ABUF_AW+1:2];
+        state_q <= S_Q8_STREAM;
+      end else begin
+        abuf_len_q <= 0; a_off_q <= 0;
+        af_line_q <= ac_calc[31:4];
+        af_req_left_q <= af_lines[9:0];
+        af_rsp_left_q <= af_lines[9:0];
+        state_q <= S_Q8_AFILL;
+      end
+    end
+  endtask
   task q8_retire(input [511:0] accv);
     begin
       rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
