@@ -9,6 +9,7 @@ packages=(
   libpcre2-dev libonig-dev                          # Unicode regex for the tokenizer
   python3 python3-numpy python3-torch               # the PyTorch reference
   iverilog verilator yosys                          # RTL tools (isa_decode_verilog_* tests, rtl/)
+  gtkwave                                           # fst2vcd: the smol rtl --wave test reads the FST back
   python3-matplotlib                                # the trained model's loss curve (reference/training)
   r-base-core r-cran-janeaustenr bible-kjv          # public-domain text of its corpus (Austen in R data, KJV)
   rustc cargo librust-anyhow-dev librust-clap-dev     # the Rust port (rust/): Debian's toolchain and crates,
