@@ -30,6 +30,8 @@ module smol_core #(
   input  wire         mem_rsp_id_i,
 
   output wire         halted_o,         // stopped after halt or a trap
+  output reg  [1:0]   stall_o,          // what this cycle waits for (docs/rtl.md): 0 none, 1 memory,
+                                        // 2 dependency, 3 multi-cycle unit
 
   // Retire port: valid for one cycle per executed instruction (also the trapping one).
   output reg          rvfi_valid_o,
@@ -69,8 +71,9 @@ module smol_core #(
   localparam [31:0] FP_NEG_ZERO = 32'h80000000, FP_NEG_INF = 32'hff800000, FP_POS_INF = 32'h7f800000,
                     FP_ONE = 32'h3f800000;
 
-  localparam [4:0] S_FETCH = 5'd0, S_FETCH_WAIT = 5'd1, S_EXEC = 5'd2, S_LOAD = 5'd3, S_STORE = 5'd4,
-                   S_FLANE = 5'd5, S_RED_FILL = 5'd6, S_RED_TREE = 5'd7, S_ACC_SCALE = 5'd8,
+  // S_EXEC fetches (instruction cache lookup) and executes in one cycle; the others are the multi-cycle parts
+  localparam [4:0] S_FETCH_WAIT = 5'd1, S_EXEC = 5'd2, S_LOAD = 5'd3, S_STORE = 5'd4,
+                   S_FLANE = 5'd5, S_RED_FILL = 5'd6, S_RED_TREE = 5'd7,
                    S_Q8_CHUNK = 5'd9, S_Q8_AFILL = 5'd10, S_Q8_STREAM = 5'd11, S_VQ8 = 5'd12,
                    S_STOP = 5'd13, S_DIV = 5'd14;
 
@@ -82,23 +85,16 @@ module smol_core #(
   localparam [1:0] P_VREG = 2'd0, P_FREG = 2'd1, P_RED = 2'd2;
 
   // ---------------------------------------------------------------- architectural state
-  reg [31:0] pc_q;
-  reg [1023:0] xrf_q;      // x[r] at [32r +: 32]
-  reg [1023:0] frf_q;      // f[r] at [32r +: 32]
-  reg [4095:0] vrf_q;      // v[r][lane] at [32 {r, lane} +: 32]
+  reg [31:0] pc_q;          // x, f and v registers: smol_int_regfile, smol_fp_regfile, smol_vec_regfile
   reg [4:0]  vl_q;
   reg [511:0] acc_q;        // lane j at [32j +: 32]
   reg [31:0] qscale_q, qwptr_q, qaptr_q;
 
   // ---------------------------------------------------------------- micro-architectural state
   reg [4:0]  state_q;
-  reg [31:0] ir_q;
+  reg [31:0] ir_q;          // the instruction of the multi-cycle states (latched in S_EXEC)
   reg [`SMOL_DEC_OP_W-1:0] op_q;
 
-  // instruction cache
-  reg [127:0] ic_data_q [0:IC_LINES-1];
-  reg [27-IC_AW:0] ic_tag_q [0:IC_LINES-1];
-  reg [IC_LINES-1:0] ic_valid_q;
 
   // generic reads (id 0): up to 5 lines into rbuf
   reg [27:0]  rd_line_q;
@@ -132,58 +128,65 @@ module smol_core #(
   reg [31:0]  ac_q;         // byte address of the chunk's activations
   reg [3:0]   wc_q;         // byte offset in its line of the chunk's first weight
   reg [ABUF_AW-1:0] a_off_q;  // word offset of the chunk in the activation buffer
-  reg [31:0]  abuf_q [0:ABUF_WORDS-1];
   reg [31:0]  abuf_base_q;
   reg [ABUF_AW:0] abuf_len_q;
   reg [27:0]  af_line_q;
   reg [9:0]   af_req_left_q, af_rsp_left_q;
-  reg [27:0]  ws_line_q;
-  reg [8:0]   ws_req_left_q;
-  reg [WFIFO_AW:0] ws_inflight_q;
-  reg [127:0] wf_q [0:WFIFO_DEPTH-1];
-  reg [WFIFO_AW-1:0] wf_head_q, wf_tail_q;
-  reg [WFIFO_AW:0] wf_count_q;
 
-  // integer divider
-  reg [5:0]   div_cnt_q;
-  reg [31:0]  div_quo_q, div_rem_q, div_den_q;
-  reg         div_neg_q_q, div_neg_r_q;
 
   // ---------------------------------------------------------------- decode
+  wire        ic_hit;
+  wire [31:0] ic_insn;
+  wire [31:0] ir = (state_q == S_EXEC) ? ic_insn : ir_q;
   wire [`SMOL_DEC_OP_W-1:0] dec_op;
   wire dec_valid;
-  smol_decoder u_decoder (.instr_i(ir_q), .op_o(dec_op), .valid_o(dec_valid));
+  smol_decoder u_decoder (.instr_i(ir), .op_o(dec_op), .valid_o(dec_valid));
 
-  wire [4:0]  f_rd    = `SMOL_DEC_RD(ir_q);
-  wire [4:0]  f_rs1   = `SMOL_DEC_RS1(ir_q);
-  wire [4:0]  f_rs2   = `SMOL_DEC_RS2(ir_q);
-  wire [4:0]  f_brs1  = `SMOL_DEC_BRS1(ir_q);
-  wire [4:0]  f_brs2  = `SMOL_DEC_BRS2(ir_q);
-  wire [4:0]  f_fd    = `SMOL_DEC_FD(ir_q);
-  wire [4:0]  f_fs1   = `SMOL_DEC_FS1(ir_q);
-  wire [4:0]  f_fs2   = `SMOL_DEC_FS2(ir_q);
-  wire [4:0]  f_fs3   = `SMOL_DEC_FS3(ir_q);
-  wire [2:0]  f_vd    = `SMOL_DEC_VD(ir_q);
-  wire [2:0]  f_vs1   = `SMOL_DEC_VS1(ir_q);
-  wire [2:0]  f_vs2   = `SMOL_DEC_VS2(ir_q);
-  wire [31:0] simm    = `SMOL_DEC_SIMM16(ir_q);
-  wire [31:0] uimm    = `SMOL_DEC_UIMM16(ir_q);
-  wire [31:0] boff    = `SMOL_DEC_BOFF16(ir_q);
-  wire [31:0] joff    = `SMOL_DEC_JOFF21(ir_q);
-  wire [31:0] shamt32 = `SMOL_DEC_SHAMT(ir_q);
-  wire [31:0] lane32  = `SMOL_DEC_LANE(ir_q);
-  wire [31:0] qn_count = `SMOL_DEC_QN(ir_q);  // 16, 32 or 64 elements
+  wire [4:0]  f_rd    = `SMOL_DEC_RD(ir);
+  wire [4:0]  f_rs1   = `SMOL_DEC_RS1(ir);
+  wire [4:0]  f_rs2   = `SMOL_DEC_RS2(ir);
+  wire [4:0]  f_brs1  = `SMOL_DEC_BRS1(ir);
+  wire [4:0]  f_brs2  = `SMOL_DEC_BRS2(ir);
+  wire [4:0]  f_fd    = `SMOL_DEC_FD(ir);
+  wire [4:0]  f_fs1   = `SMOL_DEC_FS1(ir);
+  wire [4:0]  f_fs2   = `SMOL_DEC_FS2(ir);
+  wire [4:0]  f_fs3   = `SMOL_DEC_FS3(ir);
+  wire [2:0]  f_vd    = `SMOL_DEC_VD(ir);
+  wire [2:0]  f_vs1   = `SMOL_DEC_VS1(ir);
+  wire [2:0]  f_vs2   = `SMOL_DEC_VS2(ir);
+  wire [31:0] simm    = `SMOL_DEC_SIMM16(ir);
+  wire [31:0] uimm    = `SMOL_DEC_UIMM16(ir);
+  wire [31:0] boff    = `SMOL_DEC_BOFF16(ir);
+  wire [31:0] joff    = `SMOL_DEC_JOFF21(ir);
+  wire [31:0] shamt32 = `SMOL_DEC_SHAMT(ir);
+  wire [31:0] lane32  = `SMOL_DEC_LANE(ir);
+  wire [31:0] qn_count = `SMOL_DEC_QN(ir);  // 16, 32 or 64 elements
   wire [15:0] f_imm   = uimm[15:0];
   wire [4:0]  f_shamt = shamt32[4:0];
   wire [3:0]  f_lane  = lane32[3:0];
 
-  wire [31:0] xs1 = xrf_q[32*(f_rs1) +: 32];
-  wire [31:0] xs2 = xrf_q[32*(f_rs2) +: 32];
-  wire [31:0] xb1 = xrf_q[32*(f_brs1) +: 32];
-  wire [31:0] xb2 = xrf_q[32*(f_brs2) +: 32];
-  wire [31:0] xrd = xrf_q[32*(f_rd) +: 32];     // store data, q8macn count, qsetbase/fsetbase source
-  wire [31:0] fs1v = frf_q[32*(f_fs1) +: 32];
-  wire [31:0] frd = frf_q[32*(f_fd) +: 32];     // sf data, qsetscale source
+  // ---------------------------------------------------------------- register files
+  // Written from the retire port's registers (the cycle after retirement), read with write-through.
+  wire [31:0] xs1, xs2, xb1, xb2;
+  wire [31:0] xrd;      // store data, q8macn count, qsetbase/fsetbase source
+  wire [31:0] fs1v, fs2v, fs3v;
+  wire [31:0] frd;      // sf data, qsetscale source
+  wire [511:0] vs1_lanes, vs2_lanes, vd_lanes;
+  smol_int_regfile u_int_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni), .sp_reset_i(mem_size_i[31:0] - 32'd16),
+    .we_i(rvfi_x_we_o), .waddr_i(rvfi_x_addr_o), .wdata_i(rvfi_x_wdata_o),
+    .raddr_a_i(f_rs1), .raddr_b_i(f_rs2), .raddr_c_i(f_brs1), .raddr_d_i(f_brs2), .raddr_e_i(f_rd),
+    .rdata_a_o(xs1), .rdata_b_o(xs2), .rdata_c_o(xb1), .rdata_d_o(xb2), .rdata_e_o(xrd));
+  smol_fp_regfile u_fp_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .we_i(rvfi_f_we_o), .waddr_i(rvfi_f_addr_o), .wdata_i(rvfi_f_wdata_o),
+    .raddr_a_i(f_fs1), .raddr_b_i(f_fs2), .raddr_c_i(f_fs3), .raddr_d_i(f_fd),
+    .rdata_a_o(fs1v), .rdata_b_o(fs2v), .rdata_c_o(fs3v), .rdata_d_o(frd));
+  smol_vec_regfile u_vec_regfile (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .we_i(rvfi_v_we_o), .waddr_i(rvfi_v_addr_o), .wdata_i(rvfi_v_lanes_o),
+    .raddr_a_i(f_vs1), .raddr_b_i(f_vs2), .raddr_c_i(f_vd),
+    .rdata_a_o(vs1_lanes), .rdata_b_o(vs2_lanes), .rdata_c_o(vd_lanes));
 
   // ---------------------------------------------------------------- integer ALU
   wire [63:0] mul_ss = $signed(xs1) * $signed(xs2);
@@ -254,17 +257,18 @@ module smol_core #(
     fa = 32'd0; fb = 32'd0; fc = 32'd0; cur_fop = fop_q;
     case (state_q)
       S_RED_TREE: begin
-        fa = vres_q[32*(tree_i) +: 32]; fb = vres_q[32*(tree_j) +: 32]; cur_fop = red_fop_q;
-      end
-      S_ACC_SCALE: begin
-        fa = vres_q[32*(0) +: 32]; fb = qscale_q; cur_fop = F_MUL;
+        if (red_fop_q == F_ADD) begin   // the sum tree is on the Q8 lanes; accread scales its root
+          fa = q8_y[31:0]; fb = qscale_q; cur_fop = F_MUL;
+        end else begin
+          fa = vres_q[32*(tree_i) +: 32]; fb = vres_q[32*(tree_j) +: 32]; cur_fop = red_fop_q;
+        end
       end
       default: begin
         if (scalar_q || state_q == S_EXEC) begin  // fp compares read f registers in S_EXEC
-          fa = frf_q[32*(f_fs1) +: 32]; fb = frf_q[32*(f_fs2) +: 32]; fc = frf_q[32*(f_fs3) +: 32];
+          fa = fs1v; fb = fs2v; fc = fs3v;
         end else begin
-          fa = vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32];
-          fb = b_freg_q ? frf_q[32*(f_fs2) +: 32] : (b_same_q ? vrf_q[32*({f_vs1, lane_q[3:0]}) +: 32] : vrf_q[32*({f_vs2, lane_q[3:0]}) +: 32]);
+          fa = vs1_lanes[32*lane_q[3:0] +: 32];
+          fb = b_freg_q ? fs2v : (b_same_q ? vs1_lanes[32*lane_q[3:0] +: 32] : vs2_lanes[32*lane_q[3:0] +: 32]);
           fc = vres_q[32*(lane_q[3:0]) +: 32];
         end
       end
@@ -284,35 +288,49 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- Q8 lanes
+  wire [511:0] abuf_rd;    // the 16 activations of the current group
   reg  [127:0] q8_w;
   reg  [511:0] q8_a, q8_acc;
   reg  [15:0]  q8_en;
   wire [511:0] q8_y;
   smol_q8_lanes u_q8 (.w_i(q8_w), .a_i(q8_a), .acc_i(q8_acc), .en_i(q8_en), .y_o(q8_y));
 
+  wire [255:0] wpair;                   // the stream's head line and the one after it
+  wire [WFIFO_AW:0] ws_avail;
   wire [4:0]  g_k = (g_left_q >= 16) ? 5'd16 : g_left_q[4:0];   // elements in this group
   wire        g_two = ({1'b0, wc_q[3:0]} + g_k) > 5'd16;
   wire        g_ready = (state_q == S_Q8_STREAM) && (g_left_q != 0) &&
-                        (wf_count_q >= (g_two ? 2 : 1));
-  wire [255:0] wpair = {wf_q[wf_head_q + 1'b1], wf_q[wf_head_q]};
+                        (ws_avail >= (g_two ? 2 : 1));
   wire [255:0] wpair_sh = wpair >> {wc_q[3:0], 3'b000};
   wire [639:0] rcat = {rbuf_q[4], rbuf_q[3], rbuf_q[2], rbuf_q[1], rbuf_q[0]};
   wire [639:0] rcat_sh = rcat >> {ma_addr_q[3:0], 3'b000};
   wire [ABUF_AW-1:0] a_group = a_off_q + g_idx_q[ABUF_AW-1:0];  // first activation of the group
+  // A sum tree level runs on the Q8 lanes: lane j < stride computes fma(1, v[j + stride], v[j]), which
+  // rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs included).
+  // accread's first level reads the accumulator in its execute cycle.
+  wire        sum_tree = (state_q == S_RED_TREE && red_fop_q == F_ADD) ||
+                         (state_q == S_EXEC && dec_op == `SMOL_OP_ACCREAD_ID);
+  wire [511:0] sum_in  = (state_q == S_EXEC) ? acc_q : vres_q;
+  wire [3:0]   sum_stride = (state_q == S_EXEC) ? 4'd8 : (4'd8 >> step_q[1:0]);
+  wire [511:0] sum_hi  = sum_in >> {sum_stride, 5'd0};
   integer j;
   always @(*) begin
     q8_w = 128'd0; q8_a = 512'd0; q8_acc = 512'd0; q8_en = 16'd0;
-    if (state_q == S_VQ8) begin
+    if (sum_tree) begin
+      q8_w = {16{8'h01}};
+      q8_a = sum_hi; q8_acc = sum_in;
+      for (j = 0; j < 16; j = j + 1) q8_en[j] = (j < sum_stride);
+    end else if (state_q == S_VQ8) begin
       q8_w = rcat_sh[127:0];
       for (j = 0; j < 16; j = j + 1) begin
-        q8_a[32*j +: 32]   = (op_q == `SMOL_OP_VQ8MAC_ID) ? frf_q[32*(f_fs1) +: 32] : qscale_q;
-        q8_acc[32*j +: 32] = (op_q == `SMOL_OP_VQ8MAC_ID) ? vrf_q[32*({f_vd, j[3:0]}) +: 32] : FP_NEG_ZERO;
+        q8_a[32*j +: 32]   = (op_q == `SMOL_OP_VQ8MAC_ID) ? fs1v : qscale_q;
+        q8_acc[32*j +: 32] = (op_q == `SMOL_OP_VQ8MAC_ID) ? vd_lanes[32*j +: 32] : FP_NEG_ZERO;
         q8_en[j]           = (j < vl_q);
       end
     end else begin
       q8_w = wpair_sh[127:0];
       for (j = 0; j < 16; j = j + 1) begin
-        q8_a[32*j +: 32]   = abuf_q[a_group + j[ABUF_AW-1:0]];
+        q8_a[32*j +: 32]   = abuf_rd[32*j +: 32];
         q8_acc[32*j +: 32] = acc_q[32*(j) +: 32];
         q8_en[j]           = (j < g_k);
       end
@@ -320,9 +338,8 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- memory requests
-  wire ic_hit = ic_valid_q[pc_q[IC_AW+3:4]] && (ic_tag_q[pc_q[IC_AW+3:4]] == pc_q[31:IC_AW+4]);
-  wire ws_can_issue = (state_q == S_Q8_STREAM) && (ws_req_left_q != 0) &&
-                      (({1'b0, ws_inflight_q} + {1'b0, wf_count_q}) < WFIFO_DEPTH[WFIFO_AW+1:0]);
+  wire        ws_req_valid;
+  wire [27:0] ws_req_line;
   wire rd_active = (rd_req_left_q != 0) &&
                    (state_q == S_FETCH_WAIT || state_q == S_LOAD || state_q == S_VQ8);
   always @(*) begin
@@ -332,47 +349,82 @@ module smol_core #(
       mem_req_valid_o = 1'b1; mem_req_line_o = rd_line_q;
     end else if (state_q == S_Q8_AFILL && af_req_left_q != 10'd0) begin
       mem_req_valid_o = 1'b1; mem_req_line_o = af_line_q;
-    end else if (ws_can_issue) begin
-      mem_req_valid_o = 1'b1; mem_req_line_o = ws_line_q; mem_req_id_o = 1'b1;
     end else if (state_q == S_STORE) begin
       mem_req_valid_o = 1'b1; mem_req_line_o = st_line_q + {25'd0, st_idx_q}; mem_req_we_o = 1'b1;
       mem_req_be_o    = st_mask_q[16*st_idx_q +: 16];
       mem_req_wdata_o = st_img_q[128*st_idx_q +: 128];
+    end else if (ws_req_valid) begin   // the weight prefetch takes the port's idle cycles
+      mem_req_valid_o = 1'b1; mem_req_line_o = ws_req_line; mem_req_id_o = 1'b1;
     end
   end
   wire req_fire = mem_req_valid_o && mem_req_ready_i;
   wire rsp0 = mem_rsp_valid_i && !mem_rsp_id_i;
   wire rsp1 = mem_rsp_valid_i && mem_rsp_id_i;
 
+  smol_icache #(.LINES(IC_LINES), .AW(IC_AW)) u_icache (
+    .clk_i(clk_i), .rst_ni(rst_ni), .pc_i(pc_q[31:2]), .hit_o(ic_hit), .insn_o(ic_insn),
+    .fill_i(state_q == S_FETCH_WAIT && rsp0), .fill_data_i(mem_rsp_rdata_i),
+    .inv_i(req_fire && mem_req_we_o), .inv_line_i(mem_req_line_o));
+  // S_EXEC executes the word the cache returns (a misaligned or faulting pc traps there instead)
+  wire exec_go = (state_q == S_EXEC) && pc_q[1:0] == 2'b00 && inside_f(pc_q, 34'd4, mem_size34) && ic_hit;
+
   // store overlaps the activation buffer / a cached instruction line
   wire [33:0] st_byte = {2'b00, mem_req_line_o, 4'b0000};
   wire [33:0] abuf_end = {2'b00, abuf_base_q} + {{(31-ABUF_AW){1'b0}}, abuf_len_q, 2'b00};
   wire st_hits_abuf = (abuf_len_q != 0) && (st_byte < abuf_end) && (st_byte + 34'd16 > {2'b00, abuf_base_q});
-  wire [IC_AW-1:0] st_ic_idx = mem_req_line_o[IC_AW-1:0];
 
   // ---------------------------------------------------------------- vector image of a store
   reg [511:0] vimg;
   integer jv;
   always @(*) begin
-    for (jv = 0; jv < 16; jv = jv + 1) vimg[32*jv +: 32] = vrf_q[32*({f_vd, jv[3:0]}) +: 32];
+    for (jv = 0; jv < 16; jv = jv + 1) vimg[32*jv +: 32] = vd_lanes[32*jv +: 32];
   end
 
   assign halted_o = (state_q == S_STOP);
 
+  // ---------------------------------------------------------------- stall cause (for profiles)
+  localparam [1:0] STALL_NONE = 2'd0, STALL_MEMORY = 2'd1, STALL_MULTICYCLE = 2'd3;
+  always @(*) begin
+    case (state_q)
+      S_FETCH_WAIT, S_LOAD, S_VQ8, S_STORE, S_Q8_AFILL: stall_o = STALL_MEMORY;
+      S_Q8_STREAM: stall_o = (!g_ready && g_left_q != 0) ? STALL_MEMORY : STALL_NONE;
+      S_FLANE, S_RED_FILL, S_RED_TREE, S_DIV, S_Q8_CHUNK: stall_o = STALL_MULTICYCLE;
+      S_EXEC: stall_o = exec_go || pc_q[1:0] != 2'b00 || !inside_f(pc_q, 34'd4, mem_size34) ? STALL_NONE
+                                                                                       : STALL_MEMORY;
+      default: stall_o = STALL_NONE;   // stopped
+    endcase
+  end
+
   // ---------------------------------------------------------------- helpers for the sequencer
   wire [31:0] pc_next = pc_q + 32'd4;
   wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : {2'b00, qn_count};
-  wire [ABUF_AW:0] chunk_calc = ((q8_n_q - q8_off_q) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
-                                                                    : (q8_n_q[ABUF_AW:0] - q8_off_q[ABUF_AW:0]);
-  wire [31:0] ac_calc = qaptr_q + {q8_off_q[29:0], 2'b00};
-  wire [31:0] wc_calc = qwptr_q + q8_off_q;
+  // the next chunk: in S_EXEC the instruction's first (its count from the decode), later from the registers
+  wire [31:0] q8_n_cur   = (state_q == S_EXEC) ? q8_count[31:0] : q8_n_q;
+  wire [31:0] q8_off_cur = (state_q == S_EXEC) ? 32'd0 : q8_off_q;
+  wire [ABUF_AW:0] chunk_calc = ((q8_n_cur - q8_off_cur) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
+                                                                        : (q8_n_cur[ABUF_AW:0] - q8_off_cur[ABUF_AW:0]);
+  wire [31:0] ac_calc = qaptr_q + {q8_off_cur[29:0], 2'b00};
+  wire [31:0] wc_calc = qwptr_q + q8_off_cur;
+  wire q8_last_chunk = (q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q}) == q8_n_q;
   wire [33:0] abuf_rel = {2'b00, ac_calc} - {2'b00, abuf_base_q};
   wire abuf_hit = (abuf_len_q != 0) && !abuf_rel[33] &&
                   (abuf_rel[33:2] + {{(31-ABUF_AW){1'b0}}, chunk_calc} <= {{(32-ABUF_AW-1){1'b0}}, abuf_len_q});
 
-  wire [15:0] ws_lines = ({12'd0, wc_calc[3:0]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd15) >> 4;
   wire [15:0] af_lines = ({14'd0, ac_calc[3:2]} + {{(15-ABUF_AW){1'b0}}, chunk_calc} + 16'd3) >> 2;
   wire ws_fire = req_fire && mem_req_id_o;
+  // a group pops the head line once it has used the line's last byte (a row may end mid-line: the next
+  // row starts there)
+  wire ws_pop   = g_ready && (({1'b0, wc_q} + g_k) >= 5'd16);
+  // (a Q8 instruction that then traps only restarts the stream: prefetches never fault)
+  wire ws_start = ((state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q)) ||
+                  (exec_go && dec_valid && q8_count != 34'd0 &&
+                   (dec_op == `SMOL_OP_Q8MAC_ID || dec_op == `SMOL_OP_Q8MACINC_ID || dec_op == `SMOL_OP_Q8MACN_ID));
+  smol_wstream #(.DEPTH(WFIFO_DEPTH), .AW(WFIFO_AW)) u_wstream (
+    .clk_i(clk_i), .rst_ni(rst_ni), .mem_lines_i(mem_size_i[32:4]),
+    .start_i(ws_start), .start_line_i(wc_calc[31:4]), .pop_i(ws_pop), .avail_o(ws_avail),
+    .head_pair_o(wpair), .req_valid_o(ws_req_valid), .req_line_o(ws_req_line), .req_fire_i(ws_fire),
+    .rsp_valid_i(rsp1), .rsp_data_i(mem_rsp_rdata_i),
+    .st_valid_i(req_fire && mem_req_we_o), .st_line_i(mem_req_line_o));
   // activation fill: where the four words of the arriving line go in the buffer
   wire [27:0] fill_line = af_line_q - {18'd0, af_rsp_left_q} + {18'd0, af_req_left_q};
   wire [33:0] fill_rel  = {2'b00, fill_line, 4'b0000} - {2'b00, ac_q};  // bytes from the chunk start
@@ -381,27 +433,36 @@ module smol_core #(
   wire [33:0] chunk_bytes = {{(31-ABUF_AW){1'b0}}, chunk_n_q, 2'b00};
   wire [3:0]  fill_ok = {!fill_rel3[33] && fill_rel3 < chunk_bytes, !fill_rel2[33] && fill_rel2 < chunk_bytes,
                          !fill_rel1[33] && fill_rel1 < chunk_bytes, !fill_rel0[33] && fill_rel0 < chunk_bytes};
-  wire [ABUF_AW-1:0] fill_idx0 = fill_rel0[ABUF_AW+1:2], fill_idx1 = fill_rel1[ABUF_AW+1:2],
-                     fill_idx2 = fill_rel2[ABUF_AW+1:2], fill_idx3 = fill_rel3[ABUF_AW+1:2];
+  wire [ABUF_AW-1:0] fill_idx0 = fill_rel0[ABUF_AW+1:2];   // the line's words go to fill_idx0 + k
+
+  // ---------------------------------------------------------------- integer divider
+  wire div_start = exec_go && dec_valid &&
+                   (dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_DIVU_ID ||
+                    dec_op == `SMOL_OP_REM_ID || dec_op == `SMOL_OP_REMU_ID);
+  wire        div_done;
+  wire [31:0] div_quo, div_rem;
+  smol_int_div u_int_div (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(div_start),
+    .signed_i(dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_REM_ID), .a_i(xs1), .b_i(xs2),
+    .done_o(div_done), .quo_o(div_quo), .rem_o(div_rem));
+
+  // ---------------------------------------------------------------- activation buffer
+  smol_act_buffer #(.WORDS(ABUF_WORDS), .AW(ABUF_AW)) u_act_buffer (
+    .clk_i(clk_i), .we_i((state_q == S_Q8_AFILL && rsp0) ? fill_ok : 4'd0), .widx_i(fill_idx0),
+    .wdata_i(mem_rsp_rdata_i), .ridx_i(a_group), .rdata_o(abuf_rd));
 
   integer i;
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q <= S_FETCH;
+      state_q <= S_EXEC;
       pc_q <= boot_pc_i;
-      xrf_q <= {928'd0, mem_size_i[31:0] - 32'd16, 64'd0};
-      frf_q <= 1024'd0;
-      vrf_q <= 4096'd0;
       acc_q <= 512'd0;
       vres_q <= 512'd0;
       vl_q <= 5'd16;
       qscale_q <= FP_ONE; qwptr_q <= 32'd0; qaptr_q <= 32'd0;
-      ic_valid_q <= {IC_LINES{1'b0}};
       abuf_len_q <= 0; abuf_base_q <= 32'd0;
       rd_req_left_q <= 4'd0; rd_rsp_idx_q <= 4'd0; rd_rsp_total_q <= 4'd0; rd_line_q <= 28'd0;
       af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0;
-      ws_req_left_q <= 9'd0; ws_inflight_q <= 0; ws_line_q <= 28'd0;
-      wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
       ir_q <= 32'd0; op_q <= 0;
       fop_q <= F_MOVA; red_fop_q <= F_ADD; neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
       scalar_q <= 1'b0; b_freg_q <= 1'b0; b_same_q <= 1'b0; lane_q <= 5'd0; lane_end_q <= 5'd0;
@@ -410,8 +471,6 @@ module smol_core #(
       ma_addr_q <= 32'd0;
       q8_n_q <= 32'd0; q8_off_q <= 32'd0; chunk_n_q <= 0; g_left_q <= 0; g_idx_q <= 0;
       ac_q <= 32'd0; wc_q <= 4'd0; a_off_q <= 0;
-      div_cnt_q <= 6'd0; div_quo_q <= 32'd0; div_rem_q <= 32'd0; div_den_q <= 32'd0;
-      div_neg_q_q <= 1'b0; div_neg_r_q <= 1'b0;
       rvfi_valid_o <= 1'b0; rvfi_pc_o <= 32'd0; rvfi_insn_o <= 32'd0; rvfi_halt_o <= 1'b0;
       rvfi_trap_o <= TRAP_NONE; rvfi_trap_addr_o <= 32'd0;
       rvfi_x_we_o <= 1'b0; rvfi_x_addr_o <= 5'd0; rvfi_x_wdata_o <= 32'd0;
@@ -423,7 +482,11 @@ module smol_core #(
       rvfi_acc_we_o <= 1'b0; rvfi_acc_o <= 512'd0;
       rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_mem_addr_o <= 32'd0; rvfi_mem_wdata_o <= 512'd0;
     end else begin
+      // a commit record lives for the one cycle rvfi_valid_o is 1 (the register files write from it then)
       rvfi_valid_o <= 1'b0;
+      rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
+      rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
+      rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
 
       // -------- memory responses and request bookkeeping (any state)
       if (req_fire) begin
@@ -431,83 +494,46 @@ module smol_core #(
           rd_req_left_q <= rd_req_left_q - 4'd1; rd_line_q <= rd_line_q + 28'd1;
         end else if (state_q == S_Q8_AFILL && af_req_left_q != 10'd0) begin
           af_req_left_q <= af_req_left_q - 10'd1; af_line_q <= af_line_q + 28'd1;
-        end else if (ws_can_issue) begin
-          ws_req_left_q <= ws_req_left_q - 9'd1; ws_line_q <= ws_line_q + 28'd1;
         end
-        if (mem_req_we_o) begin
-          if (st_hits_abuf) abuf_len_q <= 0;
-          if (ic_tag_q[st_ic_idx] == mem_req_line_o[27:IC_AW]) ic_valid_q[st_ic_idx] <= 1'b0;
-        end
+        if (mem_req_we_o && st_hits_abuf) abuf_len_q <= 0;
       end
       if (rsp0) begin
         if (state_q == S_Q8_AFILL) begin
-          if (fill_ok[0]) abuf_q[fill_idx0] <= mem_rsp_rdata_i[31:0];
-          if (fill_ok[1]) abuf_q[fill_idx1] <= mem_rsp_rdata_i[63:32];
-          if (fill_ok[2]) abuf_q[fill_idx2] <= mem_rsp_rdata_i[95:64];
-          if (fill_ok[3]) abuf_q[fill_idx3] <= mem_rsp_rdata_i[127:96];
           af_rsp_left_q <= af_rsp_left_q - 10'd1;
         end else begin
           rbuf_q[rd_rsp_idx_q[2:0]] <= mem_rsp_rdata_i;
           rd_rsp_idx_q <= rd_rsp_idx_q + 4'd1;
         end
       end
-      // weight FIFO: push on stream responses, pop on a MAC group
-      begin : wfifo
-        reg push, pop;
-        push = rsp1;
-        pop  = g_ready;
-        if (push) begin
-          wf_q[wf_tail_q] <= mem_rsp_rdata_i;
-          wf_tail_q <= wf_tail_q + 1'b1;
-        end
-        if (pop) wf_head_q <= wf_head_q + 1'b1;
-        wf_count_q <= wf_count_q + (push ? 1 : 0) - (pop ? 1 : 0);
-        ws_inflight_q <= ws_inflight_q + (ws_fire ? 1 : 0) - (push ? 1 : 0);
-      end
-
       case (state_q)
         // ------------------------------------------------------------ fetch
-        S_FETCH: begin
-          rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
-          rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
-          rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
-          rvfi_pc_o <= pc_q;
+        S_FETCH_WAIT: begin   // the cache fills itself from this response; S_EXEC then hits
+          if (rsp0) state_q <= S_EXEC;
+        end
+
+        // ------------------------------------------------------------ execute
+        S_EXEC: begin
+          rvfi_pc_o <= pc_q; rvfi_insn_o <= ir;
           if (pc_q[1:0] != 2'b00) begin
             rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_MISALIGNED;
             rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
           end else if (!inside_f(pc_q, 34'd4, mem_size34)) begin
             rvfi_valid_o <= 1'b1; rvfi_insn_o <= 32'd0; rvfi_trap_o <= TRAP_FETCH_FAULT;
             rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
-          end else if (ic_hit) begin
-            ir_q <= ic_data_q[pc_q[IC_AW+3:4]][32*pc_q[3:2] +: 32];
-            state_q <= S_EXEC;
-          end else begin
+          end else if (!ic_hit) begin
             rd_line_q <= pc_q[31:4]; rd_req_left_q <= 4'd1; rd_rsp_idx_q <= 4'd0;
             state_q <= S_FETCH_WAIT;
-          end
-        end
-        S_FETCH_WAIT: begin
-          if (rsp0) begin
-            ic_data_q[pc_q[IC_AW+3:4]] <= mem_rsp_rdata_i;
-            ic_tag_q[pc_q[IC_AW+3:4]]  <= pc_q[31:IC_AW+4];
-            ic_valid_q[pc_q[IC_AW+3:4]] <= 1'b1;
-            ir_q <= mem_rsp_rdata_i[32*pc_q[3:2] +: 32];
-            state_q <= S_EXEC;
-          end
-        end
-
-        // ------------------------------------------------------------ execute
-        S_EXEC: begin
-          rvfi_insn_o <= ir_q;
+          end else begin : execute
+          ir_q <= ir;
           op_q <= dec_op;
           neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0; scalar_q <= 1'b0; b_freg_q <= 1'b0;
           b_same_q <= 1'b0; lane_q <= 5'd0; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
-          for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= vrf_q[32*({f_vd, i[3:0]}) +: 32];
+          vres_q <= vd_lanes;
           if (!dec_valid) begin
             rvfi_valid_o <= 1'b1; rvfi_trap_o <= TRAP_ILLEGAL; rvfi_trap_addr_o <= pc_q; state_q <= S_STOP;
           end else begin
             // defaults: a one-cycle instruction that retires now
-            state_q <= S_FETCH;
+            state_q <= S_EXEC;
             pc_q <= pc_next;
             rvfi_valid_o <= 1'b1;
             case (dec_op)
@@ -518,7 +544,6 @@ module smol_core #(
               `SMOL_OP_MULHU_ID: xw(f_rd, mul_uu[63:32]);
               `SMOL_OP_DIV_ID, `SMOL_OP_DIVU_ID, `SMOL_OP_REM_ID, `SMOL_OP_REMU_ID: begin
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q;
-                start_div(dec_op == `SMOL_OP_DIV_ID || dec_op == `SMOL_OP_REM_ID);
                 state_q <= S_DIV;
               end
               `SMOL_OP_AND_ID:   xw(f_rd, xs1 & xs2);
@@ -641,11 +666,7 @@ module smol_core #(
               `SMOL_OP_VSILU_ID:  vfp(F_SILU, 1'b0, 1'b0, 1'b0, P_VREG);
               `SMOL_OP_VRECIP_ID: vfp(F_RECIP, 1'b0, 1'b0, 1'b0, P_VREG);
               `SMOL_OP_VMOV_ID:   vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_VREG);
-              `SMOL_OP_VBCAST_ID: begin
-                for (i = 0; i < 16; i = i + 1) if (i < vl_q) vres_q[32*(i) +: 32] <= fs1v;
-                rvfi_valid_o <= 1'b0; pc_q <= pc_q; post_q <= P_VREG; lane_end_q <= 5'd0;
-                state_q <= S_FLANE;
-              end
+              `SMOL_OP_VBCAST_ID: vw_lanes(f_vd, {16{fs1v}});
               // reductions: lane function in the lane loop, identities, then the fixed tree
               `SMOL_OP_VREDSUM_ID: begin vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; end
               `SMOL_OP_VREDMAX_ID: begin vfp(F_MOVA, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_MAX; end
@@ -654,11 +675,10 @@ module smol_core #(
                 vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; b_same_q <= 1'b1;
               end
               `SMOL_OP_VDOT_ID:    begin vfp(F_MUL, 1'b0, 1'b0, 1'b0, P_RED); red_fop_q <= F_ADD; end
-              `SMOL_OP_VGETL_ID:  fw(f_fd, vrf_q[32*({f_vs1, f_lane}) +: 32]);
-              `SMOL_OP_VSETL_ID: begin
-                vres_q[32*(f_lane) +: 32] <= fs1v;
-                rvfi_valid_o <= 1'b0; pc_q <= pc_q; post_q <= P_VREG; lane_end_q <= 5'd0;
-                state_q <= S_FLANE;
+              `SMOL_OP_VGETL_ID:  fw(f_fd, vs1_lanes[32*f_lane +: 32]);
+              `SMOL_OP_VSETL_ID: begin   // every lane is written (vl does not apply)
+                rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= f_vd; rvfi_v_lanes_o <= vd_lanes;
+                rvfi_v_lanes_o[32*f_lane +: 32] <= fs1v;
               end
               `SMOL_OP_SETVL_ID: begin
                 vl_q <= (xs1 > 32'd16) ? 5'd16 : xs1[4:0];
@@ -678,8 +698,8 @@ module smol_core #(
                 for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= 32'd0;
                 rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= 512'd0;
               end
-              `SMOL_OP_ACCREAD_ID: begin
-                for (i = 0; i < 16; i = i + 1) vres_q[32*(i) +: 32] <= acc_q[32*(i) +: 32];
+              `SMOL_OP_ACCREAD_ID: begin   // the tree's first level now, three more in S_RED_TREE
+                vres_q <= q8_y; step_q <= 4'd1;
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q; red_fop_q <= F_ADD; is_accread_q <= 1'b1;
                 state_q <= S_RED_TREE;
               end
@@ -693,7 +713,8 @@ module smol_core #(
                 else begin
                   rvfi_valid_o <= 1'b0; pc_q <= pc_q;
                   q8_n_q <= q8_count[31:0]; q8_off_q <= 32'd0;
-                  state_q <= S_Q8_CHUNK;
+                  if (q8_count == 34'd0) state_q <= S_Q8_CHUNK;
+                  else q8_chunk_begin;   // the first chunk starts now
                 end
               end
               `SMOL_OP_VQ8MUL_ID, `SMOL_OP_VQ8MAC_ID: begin
@@ -704,35 +725,27 @@ module smol_core #(
               default: trap(TRAP_ILLEGAL, pc_q);
             endcase
           end
+          end
         end
 
         // ------------------------------------------------------------ integer division (1 bit/cycle)
         S_DIV: begin
-          if (div_cnt_q != 6'd0) begin : divstep
-            reg [32:0] trial;
-            trial = {div_rem_q, div_quo_q[31]} - {1'b0, div_den_q};
-            if (!trial[32]) begin
-              div_rem_q <= trial[31:0]; div_quo_q <= {div_quo_q[30:0], 1'b1};
-            end else begin
-              div_rem_q <= {div_rem_q[30:0], div_quo_q[31]}; div_quo_q <= {div_quo_q[30:0], 1'b0};
-            end
-            div_cnt_q <= div_cnt_q - 6'd1;
-          end else begin
+          if (div_done) begin
             // quotient/remainder of the magnitudes, then signs and the special cases of docs/isa.md §3
-            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
             if (xs2 == 32'd0)
               xw(f_rd, (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID) ? 32'hffffffff : xs1);
             else if (op_q == `SMOL_OP_DIV_ID || op_q == `SMOL_OP_DIVU_ID)
-              xw(f_rd, div_neg_q_q ? (32'd0 - div_quo_q) : div_quo_q);
+              xw(f_rd, div_quo);
             else
-              xw(f_rd, div_neg_r_q ? (32'd0 - div_rem_q) : div_rem_q);
+              xw(f_rd, div_rem);
           end
         end
 
         // ------------------------------------------------------------ loads
         S_LOAD, S_VQ8: begin
           if (rd_req_left_q == 4'd0 && rd_rsp_idx_q == rd_rsp_total_q) begin
-            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
             if (state_q == S_VQ8) begin
               vw_lanes(f_vd, q8_y);
               qwptr_q <= qwptr_q + {27'd0, vl_q}; rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + {27'd0, vl_q};
@@ -753,7 +766,7 @@ module smol_core #(
         S_STORE: begin
           if (req_fire) begin
             if (st_idx_q == st_last_q) begin
-              rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+              rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
               if (op_q == `SMOL_OP_SB_ID) begin
                 rvfi_mem_byte_o <= 1'b1; rvfi_mem_addr_o <= ma_addr_q;
                 rvfi_mem_wdata_o <= {504'd0, xrd[7:0]};
@@ -772,13 +785,13 @@ module smol_core #(
           if (lane_q == lane_end_q) begin
             case (post_q)
               P_FREG: begin
-                fw(f_fd, vres_q[32*(0) +: 32]); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+                fw(f_fd, vres_q[32*(0) +: 32]); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
               end
               P_RED: begin
                 state_q <= S_RED_FILL;
               end
               default: begin
-                vw_vres(f_vd); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+                vw_vres(f_vd); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
               end
             endcase
           end else if (!fop_multi) begin
@@ -801,46 +814,26 @@ module smol_core #(
           state_q <= S_RED_TREE;
         end
         S_RED_TREE: begin
-          vres_q[32*(tree_i) +: 32] <= fres;
           step_q <= step_q + 4'd1;
-          if (step_q == 4'd14) begin
-            if (is_accread_q) state_q <= S_ACC_SCALE;
-            else begin
-              fw(f_fd, fres); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+          if (red_fop_q == F_ADD) begin   // one level per cycle (strides 8, 4, 2, 1)
+            vres_q <= q8_y;
+            if (step_q == 4'd3) begin
+              fw(f_fd, is_accread_q ? fres : q8_y[31:0]); rvfi_valid_o <= 1'b1; pc_q <= pc_next;
+              state_q <= S_EXEC;
+            end
+          end else begin                  // max/min: one compare per cycle
+            vres_q[32*(tree_i) +: 32] <= fres;
+            if (step_q == 4'd14) begin
+              fw(f_fd, fres); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
             end
           end
-        end
-        S_ACC_SCALE: begin
-          fw(f_fd, fres); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
         end
 
         // ------------------------------------------------------------ Q8 MAC stream
         S_Q8_CHUNK: begin
-          if (q8_off_q == q8_n_q) begin
-            rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
-            rvfi_acc_we_o <= 1'b1;
-            for (i = 0; i < 16; i = i + 1) rvfi_acc_o[32*i +: 32] <= acc_q[32*(i) +: 32];
-            if (op_q != `SMOL_OP_Q8MAC_ID) begin
-              qwptr_q <= qwptr_q + q8_n_q; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
-              rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_n_q;
-              rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= qaptr_q + {q8_n_q[29:0], 2'b00};
-            end
-          end else begin
-            chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
-            ac_q <= ac_calc; wc_q <= wc_calc[3:0];
-            ws_line_q <= wc_calc[31:4];
-            ws_req_left_q <= ws_lines[8:0];
-            wf_head_q <= 0; wf_tail_q <= 0; wf_count_q <= 0;
-            if (abuf_hit) begin
-              a_off_q <= abuf_rel[ABUF_AW+1:2];
-              state_q <= S_Q8_STREAM;
-            end else begin
-              abuf_len_q <= 0; a_off_q <= 0;
-              af_line_q <= ac_calc[31:4];
-              af_req_left_q <= af_lines[9:0];
-              af_rsp_left_q <= af_lines[9:0];
-              state_q <= S_Q8_AFILL;
-            end
+          if (q8_off_q == q8_n_q) q8_retire(acc_q);   // count 0
+          else begin
+            q8_chunk_begin;
           end
         end
         S_Q8_AFILL: begin
@@ -851,10 +844,11 @@ module smol_core #(
         end
         S_Q8_STREAM: begin
           if (g_ready) begin
-            for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= q8_y[32*i +: 32];
+            acc_q <= q8_y;
             g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
             g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
-          end else if (g_left_q == 0 && ws_inflight_q == 0 && ws_req_left_q == 0) begin
+            if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_retire(q8_y);
+          end else if (g_left_q == 0) begin
             q8_off_q <= q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q};
             state_q <= S_Q8_CHUNK;
           end
@@ -867,17 +861,44 @@ module smol_core #(
   end
 
   // ---------------------------------------------------------------- sequencer tasks
+  task q8_chunk_begin;
+    begin
+      chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
+      ac_q <= ac_calc; wc_q <= wc_calc[3:0];
+      if (abuf_hit) begin
+        a_off_q <= abuf_rel[ABUF_AW+1:2];
+        state_q <= S_Q8_STREAM;
+      end else begin
+        abuf_len_q <= 0; a_off_q <= 0;
+        af_line_q <= ac_calc[31:4];
+        af_req_left_q <= af_lines[9:0];
+        af_rsp_left_q <= af_lines[9:0];
+        state_q <= S_Q8_AFILL;
+      end
+    end
+  endtask
+  task q8_retire(input [511:0] accv);
+    begin
+      rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
+      rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= accv;
+      if (op_q != `SMOL_OP_Q8MAC_ID) begin
+        qwptr_q <= qwptr_q + q8_n_q; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
+        rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_n_q;
+        rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= qaptr_q + {q8_n_q[29:0], 2'b00};
+      end
+    end
+  endtask
   task xw(input [4:0] r, input [31:0] v);
     begin
       if (r != 5'd0) begin
-        xrf_q[32*(r) +: 32] <= v; rvfi_x_we_o <= 1'b1; rvfi_x_addr_o <= r; rvfi_x_wdata_o <= v;
+        rvfi_x_we_o <= 1'b1; rvfi_x_addr_o <= r; rvfi_x_wdata_o <= v;
       end
     end
   endtask
   task fw(input [4:0] r, input [31:0] v);
     begin
       if (r != 5'd0) begin
-        frf_q[32*(r) +: 32] <= v; rvfi_f_we_o <= 1'b1; rvfi_f_addr_o <= r; rvfi_f_wdata_o <= v;
+        rvfi_f_we_o <= 1'b1; rvfi_f_addr_o <= r; rvfi_f_wdata_o <= v;
       end
     end
   endtask
@@ -887,8 +908,7 @@ module smol_core #(
     reg [511:0] merged;
     begin
       for (k = 0; k < 16; k = k + 1) begin
-        merged[32*k +: 32] = (k < vl_q) ? lanes[32*k +: 32] : vrf_q[32*({r, k[3:0]}) +: 32];
-        vrf_q[32*({r, k[3:0]}) +: 32] <= merged[32*k +: 32];
+        merged[32*k +: 32] = (k < vl_q) ? lanes[32*k +: 32] : vd_lanes[32*k +: 32];  // r is always vd
       end
       rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r; rvfi_v_lanes_o <= merged;
     end
@@ -897,7 +917,6 @@ module smol_core #(
     integer k;
     begin
       for (k = 0; k < 16; k = k + 1) begin
-        vrf_q[32*({r, k[3:0]}) +: 32] <= vres_q[32*(k) +: 32];
         rvfi_v_lanes_o[32*k +: 32] <= vres_q[32*(k) +: 32];
       end
       rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= r;
@@ -946,7 +965,7 @@ module smol_core #(
   // a vector store's record: vl words, then the svinc pointer update
   task store_done(input [31:0] a, input [4:0] words);
     begin
-      rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_FETCH;
+      rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
       rvfi_mem_words_o <= words; rvfi_mem_addr_o <= a; rvfi_mem_wdata_o <= vimg;
       if (((state_q == S_EXEC) ? dec_op : op_q) == `SMOL_OP_SVINC_ID)
         xw(f_rs1, xs1 + {25'd0, vl_q, 2'b00});
@@ -964,16 +983,6 @@ module smol_core #(
       rvfi_valid_o <= 1'b0; pc_q <= pc_q;
       fop_q <= fop; neg_a_q <= na; neg_b_q <= nb; neg_c_q <= nc; scalar_q <= 1'b0;
       lane_end_q <= vl_q; post_q <= post; state_q <= S_FLANE;
-    end
-  endtask
-  task start_div(input sgn);
-    reg [31:0] a, b;
-    begin
-      a = (sgn && xs1[31]) ? (32'd0 - xs1) : xs1;
-      b = (sgn && xs2[31]) ? (32'd0 - xs2) : xs2;
-      div_quo_q <= a; div_rem_q <= 32'd0; div_den_q <= b; div_cnt_q <= 6'd32;
-      div_neg_q_q <= sgn && (xs1[31] ^ xs2[31]);
-      div_neg_r_q <= sgn && xs1[31];
     end
   endtask
 endmodule

@@ -230,6 +230,10 @@ int run_firmware(const std::string& preset, const std::string& quant_name, std::
         auto r = lockstep(m, t, entry, o, log.f);
         print_summary(fmt::format("{} {} token {} at position {}", preset, quant_name, tokens[pos], pos).c_str(), r,
                       seconds_since(t0));
+        const rtl::rtl_stall_counts& st = t.stall_counts();
+        std::printf("stall cycles: memory %llu, dependency %llu, multi-cycle unit %llu\n",
+                    static_cast<unsigned long long>(st.memory), static_cast<unsigned long long>(st.dependency),
+                    static_cast<unsigned long long>(st.multicycle));
         status = exit_code(r, m.state().x[10]);
         if (status != 0) return status;
         std::vector<uint8_t> a(vocab * 4), b(vocab * 4);

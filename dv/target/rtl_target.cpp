@@ -49,6 +49,7 @@ struct rtl_target::impl {
     std::function<void(const iss::commit_record&)> hook;
     iss::commit_record rec;
     run_counters count;
+    rtl_stall_counts stalls;
     std::deque<pending_read> reads;
     unsigned credit = 16;
     uint64_t cycle = 0;   // cycles since construction (the read responses are timed by these)
@@ -95,11 +96,21 @@ struct rtl_target::impl {
         c.eval();
         dump(false);
         if (c.rst_ni && c.mem_req_valid_o && ready) accept(c);  // the memory is held in reset too
+        count_stall(c.stall_o);
         ++cycle;
         ++count.cycles;
         c.clk_i = 1;
         c.eval();
         dump(true);
+    }
+
+    void count_stall(unsigned cause) {
+        switch (cause) {
+            case 1: ++stalls.memory; break;
+            case 2: ++stalls.dependency; break;
+            case 3: ++stalls.multicycle; break;
+            default: break;  // 0: none
+        }
     }
 
     // The request seen in this cycle: a write lands now, a read is answered `latency` cycles later with
@@ -171,6 +182,7 @@ void rtl_target::read_memory(uint64_t addr, void* dst, uint64_t n) const { p_->m
 iss::memory& rtl_target::memory() { return p_->mem; }
 void rtl_target::set_commit_hook(std::function<void(const iss::commit_record&)> hook) { p_->hook = std::move(hook); }
 const run_counters& rtl_target::counters() const { return p_->count; }
+const rtl_stall_counts& rtl_target::stall_counts() const { return p_->stalls; }
 uint32_t rtl_target::x10() const { return p_->x10; }
 
 void rtl_target::reset(uint32_t entry) {
@@ -186,6 +198,7 @@ void rtl_target::reset(uint32_t entry) {
     c.rst_ni = 1;
     p.reads.clear();
     p.count = {};
+    p.stalls = {};
     p.x10 = 0;
     p.stopped = false;
 }

@@ -34,6 +34,14 @@ struct run_counters {
     uint64_t mem_writes = 0;
 };
 
+// Cycles by what they waited for, from the core's stall_o (docs/rtl.md "Stall causes"); the cycles not
+// counted here issued or did useful work. Since the last reset().
+struct rtl_stall_counts {
+    uint64_t memory = 0;      // waiting for the memory port: fetch miss, load/store lines, weights, activations
+    uint64_t dependency = 0;  // waiting for an earlier instruction's result
+    uint64_t multicycle = 0;  // a multi-cycle unit stepping: fp lane loop, reduction tree, divide, sequencers
+};
+
 class rtl_target {
 public:
     rtl_target(uint64_t mem_size, memory_timing timing = {});
@@ -54,6 +62,7 @@ public:
     void set_commit_hook(std::function<void(const iss::commit_record&)> hook);
 
     const run_counters& counters() const;
+    const rtl_stall_counts& stall_counts() const;
     // x10 as last written by a retired instruction (the halt code of self-checking programs).
     uint32_t x10() const;
     // Dump an FST waveform of cycles [from, from + count), counted from the last reset (Verilator --trace-fst);
