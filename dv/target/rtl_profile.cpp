@@ -9,20 +9,35 @@
 #include <chrono>
 #include <map>
 
+#include <fmt/format.h>
+
 namespace smol::rtl {
+
+void cycle_count::add(const cycle_count& o) {
+    instructions += o.instructions;
+    cycles += o.cycles;
+    stalls.memory += o.stalls.memory;
+    stalls.dependency += o.stalls.dependency;
+    stalls.multicycle += o.stalls.multicycle;
+}
 
 cycle_profile::cycle_profile(rtl_target& core, std::function<void(const iss::commit_record&)> also)
     : core_(&core), also_(std::move(also)) {
     core.set_commit_hook([this](const iss::commit_record& r) {
         const uint64_t now = core_->counters().cycles;
-        if (r.seq == 1) last_cycles_ = 0;  // the first retirement after a reset: the counters restarted
+        const rtl_stall_counts& stalls = core_->stall_counts();
+        if (r.seq == 1) last_cycles_ = 0, last_stalls_ = {};  // the first retirement after a reset: counters restarted
+        cycle_count charge;
+        charge.instructions = 1;
+        charge.cycles = now - last_cycles_;
+        charge.stalls = {stalls.memory - last_stalls_.memory, stalls.dependency - last_stalls_.dependency,
+                         stalls.multicycle - last_stalls_.multicycle};
         pc_entry& e = per_pc_[r.pc];
         e.bits = r.bits;
-        ++e.count.instructions;
-        e.count.cycles += now - last_cycles_;
-        ++total_.instructions;
-        total_.cycles += now - last_cycles_;
+        e.count.add(charge);
+        total_.add(charge);
         last_cycles_ = now;
+        last_stalls_ = stalls;
         if (also_) also_(r);
     });
 }
@@ -36,15 +51,22 @@ void cycle_profile::detach() {
 
 std::vector<named_cycles> cycles_by(const cycle_profile& p, std::string (*name_of)(uint32_t pc, uint32_t bits)) {
     std::map<std::string, cycle_count> sums;
-    for (const auto& [pc, e] : p.per_pc()) {
-        cycle_count& c = sums[name_of(pc, e.bits)];
-        c.instructions += e.count.instructions;
-        c.cycles += e.count.cycles;
-    }
+    for (const auto& [pc, e] : p.per_pc()) sums[name_of(pc, e.bits)].add(e.count);
     std::vector<named_cycles> out;
     for (auto& [name, c] : sums) out.push_back({name, c});
     std::stable_sort(out.begin(), out.end(),
                      [](const named_cycles& a, const named_cycles& b) { return a.count.cycles > b.count.cycles; });
+    return out;
+}
+
+std::string format_cycle_table(const char* what, const std::vector<named_cycles>& rows, uint64_t total) {
+    std::string out = fmt::format("{:<24} {:>12} {:>12} {:>7} {:>7} {:>12} {:>12} {:>12}\n", what, "instructions",
+                                  "cycles", "%", "CPI", "stall:memory", "dependency", "multi-cycle");
+    for (const auto& r : rows)
+        out += fmt::format("{:<24} {:>12} {:>12} {:>6.2f}% {:>7.2f} {:>12} {:>12} {:>12}\n", r.name, r.count.instructions,
+                           r.count.cycles, 100.0 * double(r.count.cycles) / double(std::max<uint64_t>(total, 1)),
+                           double(r.count.cycles) / double(std::max<uint64_t>(r.count.instructions, 1)),
+                           r.count.stalls.memory, r.count.stalls.dependency, r.count.stalls.multicycle);
     return out;
 }
 

@@ -2,7 +2,8 @@
 // Where the RTL core's cycles go (`smol profile --backend rtl`, `smol rtl --profile`). Each retirement is
 // charged the cycles since the previous one: its own execution plus whatever it waited for (memory, a
 // dependency, a multi-cycle unit). Summed by pc, the charges give cycles per kernel and per instruction
-// class (the ISA table's sections); their total is the run's cycles up to its last retirement.
+// class (the ISA table's sections); their total is the run's cycles up to its last retirement. The stall
+// cycles the core reports by cause (stall_o, rtl_target::stall_counts) are charged the same way.
 #include "dv/target/rtl_target.h"
 #include "firmware/src/firmware_backend.h"
 
@@ -16,6 +17,9 @@ namespace smol::rtl {
 
 struct cycle_count {
     uint64_t instructions = 0, cycles = 0;
+    rtl_stall_counts stalls;  // the part of `cycles` spent stalled, by cause
+
+    void add(const cycle_count& o);
 };
 
 class cycle_profile {
@@ -41,6 +45,7 @@ private:
     std::unordered_map<uint32_t, pc_entry> per_pc_;
     cycle_count total_;
     uint64_t last_cycles_ = 0;
+    rtl_stall_counts last_stalls_;
 };
 
 struct named_cycles {
@@ -54,6 +59,10 @@ std::vector<named_cycles> cycles_by(const cycle_profile& p, std::string (*name_o
 std::string opcode_of(uint32_t pc, uint32_t bits);
 std::string section_of(uint32_t pc, uint32_t bits);
 std::string kernel_of(uint32_t pc, uint32_t bits);  // the firmware's global symbol
+
+// A table of `rows`: instructions, cycles, % of `total` cycles, cycles per instruction, and the stall
+// cycles by cause (memory, dependency, multi-cycle unit).
+std::string format_cycle_table(const char* what, const std::vector<named_cycles>& rows, uint64_t total);
 
 struct rtl_forward_profile {
     int32_t pos = 0;

@@ -47,6 +47,11 @@ assert r["instructions"] == iss["iss"]["instructions"], (r["instructions"], iss[
 for part in ("kernels", "classes"):
     assert sum(k["cycles"] for k in r[part]) == r["cycles"], part
     assert sum(k["instructions"] for k in r[part]) == r["instructions"], part
+    for cause in ("memory", "dependency", "multicycle"):
+        assert sum(k["stalls"][cause] for k in r[part]) == r["stalls"][cause], (part, cause)
+    assert all(sum(k["stalls"].values()) <= k["cycles"] for k in r[part]), part
+# At latency 20 the weight stream and the misses wait for memory, and the FP sequencers step.
+assert r["stalls"]["memory"] > 0 and r["stalls"]["multicycle"] > 0, r["stalls"]
 kernels = {k["kernel"]: k["instructions"] for k in r["kernels"]}
 want = {k["kernel"]: k["instructions"] for k in iss["iss"]["kernels"]}
 assert kernels == want, (kernels, want)
@@ -55,7 +60,7 @@ assert {c["class"] for c in r["classes"]} >= {"q8", "vector", "integer"}, r["cla
 print(f"profile: {r['instructions']} instructions as on the ISS, {r['cycles']} cycles at latency 20, "
       f"{len(r['kernels'])} kernels")
 PY
-for heading in "latency 1 cycles" "cycles per token at positions 0..0" "instruction class" "matvec_q8"; do
+for heading in "latency 1 cycles" "cycles per token at positions 0..0" "stall cycles: memory" "instruction class" "matvec_q8"; do
   grep -q "$heading" "$dir/rtl_profile.txt" || fail "the rtl profile table lacks '$heading'"
 done
 expect_error "--latency applies to --backend rtl only" "$smol" profile -m "$model" --quant q8 --pos 0 --latency 3

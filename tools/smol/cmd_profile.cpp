@@ -58,14 +58,6 @@ nlohmann::json to_json(const model_config& c, int32_t pos, const firmware::forwa
 }
 
 #if SMOL_HAVE_RTL
-void print_cycles_table(const char* what, const std::vector<rtl::named_cycles>& rows, uint64_t total) {
-    fmt::print("{:<24} {:>14} {:>14} {:>8} {:>8}\n", what, "instructions", "cycles", "%", "CPI");
-    for (const auto& r : rows)
-        fmt::print("{:<24} {:>14} {:>14} {:>7.2f}% {:>8.2f}\n", r.name, r.count.instructions, r.count.cycles,
-                   100.0 * double(r.count.cycles) / double(std::max<uint64_t>(total, 1)),
-                   double(r.count.cycles) / double(std::max<uint64_t>(r.count.instructions, 1)));
-}
-
 void print_rtl_profile(const rtl::rtl_forward_profile& p) {
     const uint64_t cycles = p.total.cycles;
     fmt::print("\nRTL core (memory latency {} cycles, {} bytes/cycle), one forward pass at position {}: {} instructions, "
@@ -75,16 +67,22 @@ void print_rtl_profile(const rtl::rtl_forward_profile& p) {
                p.seconds > 0 ? double(cycles) / p.seconds : 0.0);
     fmt::print("cycles per token at positions 0..{}:", p.pos);
     for (uint64_t c : p.cycles_per_token) fmt::print(" {}", c);
-    fmt::print("\n");
-    print_cycles_table("kernel", p.kernels, cycles);
-    fmt::print("\n");
-    print_cycles_table("instruction class", p.classes, cycles);
+    const rtl::rtl_stall_counts& s = p.total.stalls;
+    fmt::print("stall cycles: memory {}, dependency {}, multi-cycle unit {} ({:.1f}% of all)\n", s.memory, s.dependency,
+               s.multicycle, 100.0 * double(s.memory + s.dependency + s.multicycle) / double(std::max<uint64_t>(cycles, 1)));
+    fmt::print("{}\n{}", rtl::format_cycle_table("kernel", p.kernels, cycles),
+               rtl::format_cycle_table("instruction class", p.classes, cycles));
+}
+
+nlohmann::json stalls_json(const rtl::rtl_stall_counts& s) {
+    return {{"memory", s.memory}, {"dependency", s.dependency}, {"multicycle", s.multicycle}};
 }
 
 nlohmann::json cycles_json(const std::vector<rtl::named_cycles>& rows, const char* key) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : rows)
-        out.push_back({{key, r.name}, {"instructions", r.count.instructions}, {"cycles", r.count.cycles}});
+        out.push_back({{key, r.name}, {"instructions", r.count.instructions}, {"cycles", r.count.cycles},
+                       {"stalls", stalls_json(r.count.stalls)}});
     return out;
 }
 
@@ -95,6 +93,7 @@ nlohmann::json rtl_json(const model_config& c, const rtl::rtl_forward_profile& p
     return {{"pos", p.pos}, {"operations", ops},
             {"rtl", {{"latency", p.timing.latency}, {"bytes_per_cycle", p.timing.bytes_per_cycle},
                      {"instructions", p.total.instructions}, {"cycles", p.total.cycles}, {"seconds", p.seconds},
+                     {"stalls", stalls_json(p.total.stalls)},
                      {"cycles_per_token", p.cycles_per_token}, {"kernels", cycles_json(p.kernels, "kernel")},
                      {"classes", cycles_json(p.classes, "class")}}}};
 }

@@ -52,13 +52,6 @@ struct options {
     bool profile = false;
 };
 
-void print_cycle_table(const char* what, const std::vector<rtl::named_cycles>& rows, uint64_t total) {
-    fmt::print("\n{:<24} {:>14} {:>14} {:>8} {:>8}\n", what, "instructions", "cycles", "%", "CPI");
-    for (const auto& r : rows)
-        fmt::print("{:<24} {:>14} {:>14} {:>7.2f}% {:>8.2f}\n", r.name, r.count.instructions, r.count.cycles,
-                   100.0 * double(r.count.cycles) / double(std::max<uint64_t>(total, 1)),
-                   double(r.count.cycles) / double(std::max<uint64_t>(r.count.instructions, 1)));
-}
 
 // --symbols: the symbol at or below each pc, as `smol iss --profile` groups them.
 std::vector<rtl::named_cycles> cycles_by_symbol(const rtl::cycle_profile& p, std::vector<assembler::map_symbol> symbols) {
@@ -69,8 +62,7 @@ std::vector<rtl::named_cycles> cycles_by_symbol(const rtl::cycle_profile& p, std
     for (const auto& [pc, e] : p.per_pc()) {
         auto after = std::upper_bound(symbols.begin(), symbols.end(), pc, [](uint32_t v, const auto& s) { return v < s.address; });
         rtl::named_cycles& dst = after == symbols.begin() ? out.back() : out[size_t(after - symbols.begin() - 1)];
-        dst.count.instructions += e.count.instructions;
-        dst.count.cycles += e.count.cycles;
+        dst.count.add(e.count);
     }
     std::erase_if(out, [](const rtl::named_cycles& n) { return n.count.instructions == 0; });
     std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count.cycles > b.count.cycles; });
@@ -162,9 +154,10 @@ int run(const options& o) {
                    "cycles/s\n",
                    n, cycles, double(cycles) / double(std::max<uint64_t>(n, 1)), timing.latency, timing.bytes_per_cycle,
                    seconds, seconds > 0 ? double(cycles) / seconds : 0.0);
-        print_cycle_table("opcode", rtl::cycles_by(*profile, rtl::opcode_of), profile->total().cycles);
-        print_cycle_table("instruction class", rtl::cycles_by(*profile, rtl::section_of), profile->total().cycles);
-        if (!symbols.empty()) print_cycle_table("symbol", cycles_by_symbol(*profile, symbols), profile->total().cycles);
+        const uint64_t total = profile->total().cycles;
+        fmt::print("\n{}", rtl::format_cycle_table("opcode", rtl::cycles_by(*profile, rtl::opcode_of), total));
+        fmt::print("\n{}", rtl::format_cycle_table("instruction class", rtl::cycles_by(*profile, rtl::section_of), total));
+        if (!symbols.empty()) fmt::print("\n{}", rtl::format_cycle_table("symbol", cycles_by_symbol(*profile, symbols), total));
     }
     check_standard_output();  // the trace and the profile may have gone to stdout
 
