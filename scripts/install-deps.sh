@@ -11,6 +11,7 @@ packages=(
   iverilog verilator yosys                          # RTL tools (isa_decode_verilog_* tests, rtl/)
   qflow qflow-tech-osu018 opensta tcsh              # the silicon flow (scripts/silicon.sh, docs/silicon.md):
   graywolf qrouter magic netgen-lvs klayout         #   OSU 0.18 um cells, STA, place, route, DRC, LVS, PNG
+  gtkwave                                           # fst2vcd: the smol rtl --wave test reads the FST back
   python3-matplotlib                                # the trained model's loss curve (reference/training)
   python3-sentencepiece python3-tqdm python3-yaml   # llama.cpp's convert_hf_to_gguf.py (gguf.llama_cpp_converter)
   r-base-core r-cran-janeaustenr bible-kjv          # public-domain text of its corpus (Austen in R data, KJV)

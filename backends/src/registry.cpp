@@ -5,6 +5,9 @@
 #include "engine/src/transformer.h"
 #include "firmware/src/firmware_backend.h"
 #include "firmware/src/iss_target.h"
+#if SMOL_HAVE_RTL
+#include "dv/target/rtl_firmware_target.h"
+#endif
 
 #include <fmt/format.h>
 
@@ -23,9 +26,25 @@ std::unique_ptr<inference_backend> make_iss(const backend_model& model, const ba
         firmware::iss_target_factory(options.portable_kernels ? iss::q8_mac_portable : iss::q8_mac_best()));
 }
 
+#if SMOL_HAVE_RTL
+// The same firmware host as the ISS's, so every check it makes before running (int8 weights, context, the
+// image against the config, the descriptor) is the same code.
+std::unique_ptr<inference_backend> make_rtl(const backend_model& model, const backend_options& options) {
+    rtl::rtl_run_options run;
+    run.timing = {options.rtl_latency, options.rtl_bandwidth};
+    if (options.rtl_max_cycles != 0) run.max_cycles = options.rtl_max_cycles;
+    if (options.rtl_quiet) run.progress_label.clear();
+    return std::make_unique<firmware::firmware_backend>(model.weights, model.image, options.context,
+                                                        rtl::rtl_target_factory(run));
+}
+#endif
+
 constexpr backend_entry entries[] = {
     {"engine", "the C++ engine (portable, AVX2 or AVX-512 kernels, chosen at run time)", make_engine},
     {"iss", "the firmware on the SMOL-32 instruction-set simulator (f32, q8 or q8r weights)", make_iss},
+#if SMOL_HAVE_RTL
+    {"rtl", "the firmware on the SMOL-32 RTL core, Verilated (f32, q8 or q8r weights; bit-identical to iss)", make_rtl},
+#endif
 };
 
 }  // namespace

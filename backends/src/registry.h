@@ -1,7 +1,7 @@
 #pragma once
 // Every back end that answers "logits for these tokens at these positions" (engine/src/backend.h), by name:
 // the CLI's --backend, `smol bench` and the comparison suite (backends/tests) all make theirs here, so a new
-// back end (the RTL core next) is one entry in registry.cpp and is offered and tested everywhere at once.
+// back end is one entry in registry.cpp and is offered and tested everywhere at once.
 #include "engine/src/backend.h"
 #include "model/src/model_loader.h"
 #include "model/src/model_weights.h"
@@ -28,6 +28,12 @@ struct backend_options {
     int32_t threads = 1;             // engine: 1..thread_pool::max_threads
     bool portable_kernels = false;   // the portable kernels, not AVX2: the engine's (as --no-simd and
                                      // SMOL_SIMD=portable do, process-wide), the ISS's Q8 MAC kernel
+    // rtl: the memory port's model (docs/rtl.md) and the cycles one forward pass may take (0: the target's
+    // default bound); a progress line on stderr for long forward passes unless `rtl_quiet`.
+    uint32_t rtl_latency = 20;       // read latency in cycles, >= 1 (20: DRAM-like)
+    uint32_t rtl_bandwidth = 16;     // bytes per cycle, 1..16
+    uint64_t rtl_max_cycles = 0;
+    bool rtl_quiet = false;
 };
 
 struct backend_entry {

@@ -6,8 +6,9 @@
 //   engine_portable  the engine on its portable kernels   against the engine on the AVX2 kernels
 //   iss              the firmware on the ISS              against the engine on the same converted weights
 //   iss_portable     the ISS on its portable Q8 kernel    against the ISS on its AVX2 Q8 kernel, bit for bit:
-//                    logits equal and the commit streams (docs/trace.md) of every forward pass identical,
-//                    as the RTL core will be checked against the ISS
+//                    logits equal and the commit streams (docs/trace.md) of every forward pass identical
+//   rtl              the firmware on the Verilated core   against the ISS, bit for bit in the same way
+//                    (memory latency 20; not in the sanitizer build, which has no Verilated core)
 //
 // (The engine itself is checked against the PyTorch reference by reference/tests/test_engine_compare.py.)
 // Metrics: max |dlogit| <= tolerance x max |reference logit| over every position and id; the top-5 ids, in
@@ -155,6 +156,9 @@ const std::vector<suite_backend>& suite_backends() {
         {"engine_portable", "engine", true, "engine", {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
         {"iss", "iss", false, "engine", {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
         {"iss_portable", "iss", true, "iss", {quant_scheme::q8, quant_scheme::q8r}, 0.0, 5, true},
+#if SMOL_HAVE_RTL
+        {"rtl", "rtl", false, "iss", {quant_scheme::q8, quant_scheme::q8r}, 0.0, 5, true},
+#endif
     };
     return all;
 }

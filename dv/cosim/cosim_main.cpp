@@ -98,15 +98,49 @@ void print_summary(const char* what, const cosim::lockstep_result& r, double sec
 }
 
 // Memory [0, end of the image) as $readmemh rows of one 16-byte line each (byte 0 least significant), for
-// the Icarus testbench.
+// the Icarus testbench, which zeroes its memory first: runs of zero lines are skipped with an `@line` address,
+// so the KV cache and the buffers of a model cost nothing.
 void write_hex(const std::string& path, const iss::memory& mem, uint64_t end) {
     std::FILE* f = std::fopen(path.c_str(), "w");
     if (!f) fail("cannot write {}", path);
+    static const uint8_t zero[16] = {};
+    bool skipped = false;
     for (uint64_t line = 0; line < (end + 15) / 16; ++line) {
-        for (int b = 15; b >= 0; --b) std::fprintf(f, "%02x", mem.data()[16 * line + uint64_t(b)]);
+        const uint8_t* bytes = mem.data() + 16 * line;
+        if (std::memcmp(bytes, zero, 16) == 0) {
+            skipped = true;
+            continue;
+        }
+        if (skipped) std::fprintf(f, "@%llx\n", static_cast<unsigned long long>(line));
+        skipped = false;
+        for (int b = 15; b >= 0; --b) std::fprintf(f, "%02x", bytes[b]);
         std::fputc('\n', f);
     }
-    std::fclose(f);
+    if (std::fclose(f) != 0) fail("cannot write {}", path);
+}
+
+// What the Icarus testbench runs for one forward pass at position 0 (dv/icarus/icarus_firmware.sh): the memory
+// image, and the ISS's logits as one hex word per line, the format of the testbench's +dump.
+int write_icarus_inputs(firmware::firmware_backend& backend, iss::machine& m, const std::string& hex,
+                        const std::string& logits_path, int32_t token) {
+    const firmware::memory_plan& plan = backend.plan();
+    for (auto [field, value] : {std::pair{offsetof(firmware::descriptor, token), uint32_t(token)},
+                                std::pair{offsetof(firmware::descriptor, pos), 0u}})
+        m.mem().write32(plan.descriptor + field, value);
+    write_hex(hex, m.mem(), plan.size);
+    const uint32_t entry = firmware::symbol_address("forward");
+    m.reset(entry);
+    iss::run_result r = m.run(uint64_t{1} << 34);
+    if (r.reason != iss::stop_reason::halted || m.state().x[10] != 0) fail("the ISS did not finish the forward pass");
+    const size_t vocab = size_t(backend.config().vocab_size);
+    std::FILE* f = std::fopen(logits_path.c_str(), "w");
+    if (!f) fail("cannot write {}", logits_path);
+    for (size_t i = 0; i < vocab; ++i) std::fprintf(f, "%08x\n", m.mem().read32(plan.logits + 4 * i));
+    if (std::fclose(f) != 0) fail("cannot write {}", logits_path);
+    std::printf("entry=%x mem_size=%llu dump_addr=%llx dump_words=%zu instructions=%llu\n", entry,
+                static_cast<unsigned long long>(plan.size), static_cast<unsigned long long>(plan.logits), vocab,
+                static_cast<unsigned long long>(m.stats().instret));
+    return 0;
 }
 
 int run_program(const std::string& path, uint64_t mem_size, std::optional<uint32_t> entry_opt, const std::string& hex,
@@ -170,12 +204,14 @@ int run_random(uint64_t seed, unsigned count, unsigned length, bool all_endings,
 }
 
 int run_firmware(const std::string& preset, const std::string& quant_name, std::vector<int32_t> tokens,
-                 int32_t context, uint64_t model_seed, const common_options& o) {
+                 int32_t context, uint64_t model_seed, const std::string& hex, const std::string& logits_path,
+                 const common_options& o) {
     const quant_scheme quant = parse_quant_scheme(quant_name);
     auto model = testing::random_image_model(make_model_preset(preset), quant, model_seed);
     firmware::firmware_backend backend(model.weights, {model.image.data(), model.image.size()}, context,
                                        firmware::iss_target_factory());
     iss::machine& m = static_cast<firmware::iss_target&>(backend.target()).machine();
+    if (!hex.empty()) return write_icarus_inputs(backend, m, hex, logits_path, tokens.front());
     const firmware::memory_plan& plan = backend.plan();
     rtl::rtl_target t(plan.size, {o.latency, o.bandwidth});
     // The back end laid out the memory (firmware, descriptor, model, RoPE tables): the core gets a copy.
@@ -254,12 +290,17 @@ int main(int argc, char** argv) {
     fw->add_option("--tokens", tokens, "token ids, one forward pass each at positions 0, 1, ...")->delimiter(',');
     fw->add_option("--context", context, "KV-cache positions");
     fw->add_option("--model-seed", model_seed, "seed of the random weights");
+    std::string fw_hex, fw_logits;
+    fw->add_option("--hex", fw_hex, "no lockstep: write the memory image of the first token's forward pass as "
+                                    "$readmemh lines for the Icarus testbench, and the ISS's logits to --logits-hex");
+    fw->add_option("--logits-hex", fw_logits, "with --hex: the ISS's logits, one hex word per line");
     add_common(fw);
     CLI11_PARSE(app, argc, argv);
     try {
         if (prog->parsed()) return run_program(path, mem_size, entry, hex, o);
         if (rnd->parsed()) return run_random(seed, count, length, all_endings, o);
-        return run_firmware(preset, quant, tokens, context, model_seed, o);
+        if (fw_hex.empty() != fw_logits.empty()) fail("--hex and --logits-hex go together");
+        return run_firmware(preset, quant, tokens, context, model_seed, fw_hex, fw_logits, o);
     } catch (const smol::error& e) {
         std::fprintf(stderr, "smol_cosim: %s\n", e.what());
         return 1;

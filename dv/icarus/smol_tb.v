@@ -1,11 +1,14 @@
-// Icarus Verilog testbench of the SMOL-32 core: 1 MiB of memory behind the memory port (docs/rtl.md) with
-// a read latency of LATENCY cycles, loaded from +image=FILE ($readmemh, one 16-byte line per row), run
-// until halt, a trap or +max_cycles=N. Prints the commit log of docs/trace.md without the disassembly
-// column (the test strips it from the Verilator log and compares the two with diff).
+// Icarus Verilog testbench of the SMOL-32 core: MEM_LINES 16-byte lines of memory (1 MiB unless the build
+// overrides it; +mem_size=BYTES uses a prefix) behind the memory port (docs/rtl.md) with a read latency of
+// LATENCY cycles, loaded from +image=FILE ($readmemh, one 16-byte line per row; `@line` skips the zero lines
+// of a sparse image), run until halt, a trap or +max_cycles=N. Writes the commit log of docs/trace.md
+// without the disassembly column to +log=FILE (the test strips it from the Verilator log and compares the
+// two with diff; +log=none writes none), and with +dump=FILE +dump_addr=HEX +dump_words=N the words of
+// memory from that address at the end, one hex word per line (a forward pass's logits).
 `timescale 1ns / 1ps
 module smol_tb;
   parameter integer LATENCY = 1;
-  localparam integer MEM_LINES = 65536;
+  parameter integer MEM_LINES = 65536;
 
   reg clk = 1'b0;
   reg rst_n = 1'b0;
@@ -28,7 +31,7 @@ module smol_tb;
   wire         halted;
 
   smol_core dut (
-    .clk_i(clk), .rst_ni(rst_n), .boot_pc_i(boot_pc), .mem_size_i(33'h100000),
+    .clk_i(clk), .rst_ni(rst_n), .boot_pc_i(boot_pc), .mem_size_i(mem_size),
     .mem_req_valid_o(req_valid), .mem_req_ready_i(1'b1), .mem_req_line_o(req_line), .mem_req_we_o(req_we),
     .mem_req_be_o(req_be), .mem_req_wdata_o(req_wdata), .mem_req_id_o(req_id),
     .mem_rsp_valid_i(rsp_valid), .mem_rsp_rdata_i(rsp_rdata), .mem_rsp_id_i(rsp_id),
@@ -52,8 +55,11 @@ module smol_tb;
   reg  [127:0] pipe_d [0:LATENCY-1];
   integer k, b, fd;
   reg [31:0] boot_pc;
-  reg [63:0] seq, cycles, max_cycles;
-  reg [8*256-1:0] image, logname;
+  reg [63:0] seq, cycles, max_cycles, progress_every;
+  reg [32:0] mem_size;
+  reg [31:0] dump_addr, dump_words, mem_size_arg;
+  reg [8*256-1:0] image, logname, dumpname;
+  reg logging;
 
   always @(posedge clk) begin
     rsp_valid <= pipe_v[LATENCY-1]; rsp_id <= pipe_id[LATENCY-1]; rsp_rdata <= pipe_d[LATENCY-1];
@@ -95,8 +101,8 @@ module smol_tb;
   endtask
 
   always @(posedge clk) begin
-    if (rst_n && rv_valid) begin
-      seq = seq + 1;
+    if (rst_n && rv_valid) seq = seq + 1;
+    if (rst_n && rv_valid && logging) begin
       $fwrite(fd, "%0d %h %h", seq, rv_pc, rv_insn);
       if (rv_trap != 3'd0) begin
         $fwrite(fd, " ; trap=%0s addr=%h\n", trap_name(rv_trap), rv_trap_addr);
@@ -121,23 +127,42 @@ module smol_tb;
   initial begin
     if (!$value$plusargs("image=%s", image)) begin $display("smol_tb: +image=FILE is required"); $finish; end
     if (!$value$plusargs("log=%s", logname)) logname = "icarus_commit.log";
+    logging = logname != "none";
     if (!$value$plusargs("entry=%h", boot_pc)) boot_pc = 32'h1000;
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 64'd10000000;
-    for (k = 0; k < MEM_LINES; k = k + 1) mem[k] = 128'd0;
+    if (!$value$plusargs("progress=%d", progress_every)) progress_every = 64'd0;
+    if ($value$plusargs("mem_size=%d", mem_size_arg)) mem_size = {1'b0, mem_size_arg};
+    else mem_size = 16 * MEM_LINES;
+    if (mem_size > 16 * MEM_LINES || mem_size[3:0] != 4'd0) begin
+      $display("smol_tb: +mem_size=%0d is not a multiple of 16 within the %0d bytes of this build", mem_size,
+               16 * MEM_LINES);
+      $finish;
+    end
+    for (k = 0; k < mem_size / 16; k = k + 1) mem[k] = 128'd0;
     for (k = 0; k < LATENCY; k = k + 1) begin pipe_v[k] = 1'b0; pipe_id[k] = 1'b0; pipe_d[k] = 128'd0; end
     rsp_valid = 1'b0; rsp_id = 1'b0; rsp_rdata = 128'd0;
     $readmemh(image, mem);
-    fd = $fopen(logname, "w");
+    if (logging) fd = $fopen(logname, "w");
     seq = 0; cycles = 0;
     repeat (2) begin #5 clk = 1'b1; #5 clk = 1'b0; end
     rst_n = 1'b1;
     while (!halted && cycles < max_cycles) begin
       #5 clk = 1'b1; #5 clk = 1'b0;
       cycles = cycles + 1;
+      if (progress_every != 0 && cycles % progress_every == 0)
+        $display("smol_tb: %0d cycles, %0d instructions", cycles, seq);
     end
     #5 clk = 1'b1; #5 clk = 1'b0;
-    $fclose(fd);
+    if (logging) $fclose(fd);
     $display("smol_tb: %0s after %0d cycles, %0d records", halted ? "stopped" : "cycle limit", cycles, seq);
+    if ($value$plusargs("dump=%s", dumpname)) begin
+      if (!$value$plusargs("dump_addr=%h", dump_addr)) dump_addr = 32'd0;
+      if (!$value$plusargs("dump_words=%d", dump_words)) dump_words = 32'd0;
+      fd = $fopen(dumpname, "w");
+      for (k = 0; k < dump_words; k = k + 1)
+        $fwrite(fd, "%h\n", mem[(dump_addr + 4 * k) >> 4][32 * (((dump_addr + 4 * k) >> 2) & 3) +: 32]);
+      $fclose(fd);
+    end
     $finish;
   end
 endmodule

@@ -52,19 +52,28 @@ struct rtl_target::impl {
     rtl_stall_counts stalls;
     std::deque<pending_read> reads;
     unsigned credit = 16;
-    uint64_t cycle = 0;   // cycles since construction (the wave window counts these)
+    uint64_t cycle = 0;   // cycles since construction (the read responses are timed by these)
     uint32_t x10 = 0;
     bool stopped = true;
 #if VM_TRACE_FST
     std::unique_ptr<VerilatedFstC> fst;
 #endif
-    uint64_t wave_from = 0, wave_to = 0;
+    uint64_t wave_from = 0, wave_to = 0, wave_last = 0;
+    bool wave_dumped = false;
 
-    void dump(uint64_t t) {
+    // The wave window and the dump times count cycles since the last reset (what a run reports), two
+    // time steps per cycle; a window that a later reset would revisit is not dumped twice.
+    void dump(bool rising) {
 #if VM_TRACE_FST
-        if (fst && cycle >= wave_from && cycle < wave_to) fst->dump(t);
+        const uint64_t c = count.cycles - (rising ? 1 : 0);
+        const uint64_t t = 2 * c + (rising ? 1 : 0);
+        if (fst && c >= wave_from && c < wave_to && (t > wave_last || !wave_dumped)) {
+            fst->dump(t);
+            wave_last = t;
+            wave_dumped = true;
+        }
 #else
-        (void)t;
+        (void)rising;
 #endif
     }
 
@@ -85,14 +94,14 @@ struct rtl_target::impl {
         c.mem_req_ready_i = ready;
         c.clk_i = 0;
         c.eval();
-        dump(2 * cycle);
+        dump(false);
         if (c.rst_ni && c.mem_req_valid_o && ready) accept(c);  // the memory is held in reset too
         count_stall(c.stall_o);
         ++cycle;
         ++count.cycles;
         c.clk_i = 1;
         c.eval();
-        dump(2 * cycle - 1);
+        dump(true);
     }
 
     void count_stall(unsigned cause) {

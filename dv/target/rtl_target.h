@@ -65,7 +65,8 @@ public:
     const rtl_stall_counts& stall_counts() const;
     // x10 as last written by a retired instruction (the halt code of self-checking programs).
     uint32_t x10() const;
-    // Dump an FST waveform of cycles [from, from + count) of the following runs (Verilator --trace-fst).
+    // Dump an FST waveform of cycles [from, from + count), counted from the last reset (Verilator --trace-fst);
+    // false when this build of the model has no tracing. The file is complete when the target is destroyed.
     bool open_wave(const std::string& path, uint64_t from, uint64_t count);
 
 private:

@@ -74,19 +74,37 @@ int32_t engine_options::thread_count() const {
     return threads ? int32_t(*threads) : default_thread_count();
 }
 
-void backend_options::add_to(CLI::App& command) {
-    command.add_option("--backend", name, "engine (C++, default) or iss (the firmware on the SMOL-32 simulator)")
-        ->check(CLI::IsMember(backend_names()));
+void backend_options::add_to(CLI::App& command, bool firmware_only) {
+    std::vector<std::string> names = backend_names();
+    if (firmware_only) std::erase_if(names, [](const std::string& n) { return n != "iss" && n != "rtl"; });
+    command.add_option("--backend", name,
+                       firmware_only ? "iss (the firmware on the SMOL-32 simulator, default) or rtl (on the Verilated core)"
+                                     : "engine (C++, default), iss (the firmware on the SMOL-32 simulator) or rtl (on "
+                                       "the Verilated core)")
+        ->check(CLI::IsMember(names));
+    command.add_option("--latency", latency, "rtl: memory read latency in cycles, 1..1000000 (default 20)");
+    command.add_option("--bandwidth", bandwidth, "rtl: memory bandwidth in bytes per cycle, 1..16 (default 16)");
+    command.add_option("--max-cycles", max_cycles, "rtl: cycles one forward pass may take (default 2^36)");
+}
+
+void backend_options::apply_rtl(smol::backend_options& options) const {
+    for (auto [flag, text] : {std::pair{"--latency", &latency}, {"--bandwidth", &bandwidth}, {"--max-cycles", &max_cycles}})
+        if (!text->empty() && name != "rtl") fail("{} applies to --backend rtl only (the back end is {})", flag, name);
+    if (!latency.empty()) options.rtl_latency = uint32_t(parse_integer_flag(latency, "--latency", 1, 1'000'000));
+    if (!bandwidth.empty()) options.rtl_bandwidth = uint32_t(parse_integer_flag(bandwidth, "--bandwidth", 1, 16));
+    if (!max_cycles.empty()) options.rtl_max_cycles = parse_unsigned_flag(max_cycles, "--max-cycles", UINT64_MAX, true);
+    if (!max_cycles.empty() && options.rtl_max_cycles == 0) fail("--max-cycles must be at least 1 (got '{}')", max_cycles);
 }
 
 std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
                                                          const engine_options& cpu) const {
     // The back end's own advice (--quant q8) suits an HF directory; a converted file cannot take it.
-    if (name == "iss" && model.is_converted_file() && !firmware::firmware_runs(model.weights().quant))
-        fail("--backend iss runs f32, q8 or q8r weights, but this converted file holds {} ones; convert the HF "
-             "checkpoint again with --quant f32, q8 or q8r", quant_scheme_name(model.weights().quant));
+    if ((name == "iss" || name == "rtl") && model.is_converted_file() && !firmware::firmware_runs(model.weights().quant))
+        fail("--backend {} runs f32, q8 or q8r weights, but this converted file holds {} ones; convert the HF "
+             "checkpoint again with --quant f32, q8 or q8r", name, quant_scheme_name(model.weights().quant));
     smol::backend_options options;
     options.context = context;
+    apply_rtl(options);
     if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd
     return make_backend(name, model, options);
 }

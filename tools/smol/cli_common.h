@@ -1,5 +1,6 @@
 #pragma once
 // Options and parsing shared by the subcommands that run a model.
+#include "backends/src/registry.h"
 #include "engine/chat/chat_template.h"
 #include "engine/src/generate.h"
 #include "model/src/model_loader.h"
@@ -52,14 +53,20 @@ struct engine_options {
     int32_t thread_count() const;  // validated (-t 1..256), after applying --simd
 };
 
-// --backend engine|iss: where the forward pass runs (the C++ engine, or the firmware on the ISS,
-// docs/firmware.md). One helper, so logits, generate and chat offer the same choice.
+// --backend engine|iss|rtl: where the forward pass runs (the C++ engine, or the firmware on the ISS,
+// docs/firmware.md, or on the RTL core, docs/rtl.md). One helper, so logits, generate and chat offer the same
+// choice. The RTL core's memory model and cycle bound (--latency, --bandwidth, --max-cycles) come with it;
+// given with another back end they are refused, naming the flag.
 struct backend_options {
     std::string name = "engine";
+    std::string latency, bandwidth, max_cycles;  // empty: not given
 
-    void add_to(CLI::App& command);
+    // `firmware_only`: the back ends that run the firmware (iss, rtl), for `smol profile`.
+    void add_to(CLI::App& command, bool firmware_only = false);
     // `model` must outlive the back end (it views the model's weights).
     std::unique_ptr<inference_backend> make(const loaded_model& model, int32_t context, const engine_options& cpu) const;
+    // The rtl options as the registry takes them (validated; refused when the back end is not rtl).
+    void apply_rtl(smol::backend_options& options) const;
 };
 
 // Where the tokenizer comes from, and how raw text prompts treat special-token text.

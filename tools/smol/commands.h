@@ -15,6 +15,9 @@ void register_detokenize(CLI::App& app);
 void register_asm(CLI::App& app);
 void register_disasm(CLI::App& app);
 void register_iss(CLI::App& app);
+#if SMOL_HAVE_RTL
+void register_rtl(CLI::App& app);  // the Verilated core: not in the sanitizer build
+#endif
 void register_profile(CLI::App& app);
 void register_bench(CLI::App& app);
 void register_verify(CLI::App& app);

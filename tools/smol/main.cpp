@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
     smol::cli::register_asm(app);
     smol::cli::register_disasm(app);
     smol::cli::register_iss(app);
+#if SMOL_HAVE_RTL
+    smol::cli::register_rtl(app);
+#endif
     smol::cli::register_profile(app);
     smol::cli::register_bench(app);
     smol::cli::register_verify(app);
