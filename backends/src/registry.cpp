@@ -14,10 +14,14 @@ namespace {
 
 std::unique_ptr<inference_backend> make_engine(const backend_model& model, const backend_options& options) {
     if (options.portable_kernels) set_simd(simd_level::portable);  // process-wide, as the kernels choose per call
-    return std::make_unique<transformer>(model.weights, options.context, transformer::default_max_batch, options.threads);
+    return std::make_unique<transformer>(model.weights, options.context, transformer::default_max_batch, options.threads,
+                                         options.act);
 }
 
 std::unique_ptr<inference_backend> make_iss(const backend_model& model, const backend_options& options) {
+    if (options.act != activation_numerics::f32)
+        fail("--act {} is a numerics mode of the C++ engine; the firmware on the ISS keeps its own (docs/firmware.md)",
+             activation_numerics_name(options.act));
     return std::make_unique<firmware::firmware_backend>(
         model.weights, model.image, options.context,
         firmware::iss_target_factory(options.portable_kernels ? iss::q8_mac_portable : iss::q8_mac_best()));

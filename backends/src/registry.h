@@ -2,6 +2,7 @@
 // Every back end that answers "logits for these tokens at these positions" (engine/src/backend.h), by name:
 // the CLI's --backend, `smol bench` and the comparison suite (backends/tests) all make theirs here, so a new
 // back end (the RTL core next) is one entry in registry.cpp and is offered and tested everywhere at once.
+#include "engine/src/activation_quant.h"
 #include "engine/src/backend.h"
 #include "model/src/model_loader.h"
 #include "model/src/model_weights.h"
@@ -28,6 +29,7 @@ struct backend_options {
     int32_t threads = 1;             // engine: 1..thread_pool::max_threads
     bool portable_kernels = false;   // the portable kernels, not AVX2: the engine's (as --no-simd and
                                      // SMOL_SIMD=portable do, process-wide), the ISS's Q8 MAC kernel
+    activation_numerics act = activation_numerics::f32;  // engine only (--act): int8 activations
 };
 
 struct backend_entry {

@@ -255,6 +255,10 @@ kernel_table make_table() {
     kernel_table table = avx2_kernels();
     table.level = simd_level::avx512;
     table.matmul_rows = matmul_rows;
+    if (cpu_has_avx512_vnni()) {
+        table.matmul_rows_int8 = avx512_vnni::matmul_rows_int8;
+        table.int8_kernel = "avx512-vnni";
+    }
     return table;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Options and parsing shared by the subcommands that run a model.
+#include "engine/src/activation_quant.h"
 #include "engine/src/generate.h"
 #include "model/src/model_loader.h"
 #include "engine/src/sampler.h"
@@ -46,9 +47,11 @@ struct simd_options {
 struct engine_options {
     std::optional<int64_t> threads;  // none: every core
     simd_options simd;
+    std::string act = "f32";  // --act: activation numerics (engine/src/activation_quant.h)
 
     void add_to(CLI::App& command);
     int32_t thread_count() const;  // validated (-t 1..256), after applying --simd
+    activation_numerics activations() const;
 };
 
 // --backend engine|iss: where the forward pass runs (the C++ engine, or the firmware on the ISS,
