@@ -4,7 +4,7 @@
 # Weights: the SmolLM2-135M geometry (`smol make-model --preset smollm2-135m`, seed 1) written as GGUF Q8_0 by
 # `smol convert --to gguf`. llama.cpp runs that file (node-llama-cpp 3.21.1 from oracles/, timed by
 # oracles/bench_llama.mjs, which says what it measures); smol runs the same file as q8_0 (the Q8_0 blocks as
-# they are) and, re-quantized from those Q8_0 values, as q8 and q4_0, each with --act f32 and --act int8.
+# they are), and the same checkpoint converted once to q8 and q4_0 model files, each with --act f32 and int8.
 # Each round runs every configuration once (one warm-up, one timed pp128 and tg128), llama.cpp first, so
 # slow phases of a shared machine hit all of them alike; the table shows medians over the rounds, and the
 # ratios within the same run are what to read (absolute figures depend on the machine's load, printed too).
@@ -27,10 +27,11 @@ done
 [ -d "$root/oracles/node_modules/node-llama-cpp" ] || { echo "bench-vs-llama.sh: run scripts/install-deps.sh first (oracles/node_modules)" >&2; exit 1; }
 mkdir -p "$work"
 gguf="$work/smollm2-135m-q8_0.gguf"
-if [ ! -f "$gguf" ]; then
-  "$smol" make-model --preset smollm2-135m --seed 1 --out "$work/hf" >&2
-  "$smol" convert -m "$work/hf" --to gguf --quant q8_0 -o "$gguf" >&2
-fi
+[ -f "$work/hf/config.json" ] || "$smol" make-model --preset smollm2-135m --seed 1 --out "$work/hf" >&2
+[ -f "$gguf" ] || "$smol" convert -m "$work/hf" --to gguf --quant q8_0 -o "$gguf" >&2
+for quant in q8 q4_0; do
+  [ -f "$work/$quant.smol" ] || "$smol" convert -m "$work/hf" --quant "$quant" -o "$work/$quant.smol" >&2
+done
 configs="q8_0:f32 q8_0:int8 q8:f32 q8:int8 q4_0:f32 q4_0:int8"
 echo "bench-vs-llama: $rounds rounds, threads $threads, $("$smol" --version)" >&2
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -42,7 +43,9 @@ for round in $(seq 1 "$rounds"); do
     echo "{\"round\": $round, \"engine\": \"llama.cpp\", \"threads\": $t, \"result\": $llama}" >> "$results"
     for config in $configs; do
       quant="${config%%:*}" act="${config##*:}"
-      out="$("$smol" bench -m "$gguf" --quant "$quant" --act "$act" -t "$t" --pp 128 --tg 128 -r 1 --bandwidth-mb 0 --json 2>/dev/null)"
+      model="$gguf"
+      [ "$quant" = q8_0 ] || model="$work/$quant.smol"
+      out="$("$smol" bench -m "$model" --quant "$quant" --act "$act" -t "$t" --pp 128 --tg 128 -r 1 --bandwidth-mb 0 --json 2>/dev/null)"
       echo "{\"round\": $round, \"engine\": \"smol\", \"quant\": \"$quant\", \"act\": \"$act\", \"threads\": $t, \"result\": $(echo "$out" | tr -d '\n')}" >> "$results"
     done
     echo "  round $round, $t thread(s) done (load average $(cut -d' ' -f1 /proc/loadavg))" >&2

@@ -32,10 +32,15 @@ void quantize_activation_row(const float* x, int32_t cols, int8_t* codes, float*
         const float d = max_abs / 127.0f;
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         int32_t sum = 0;
-        // roundf: half away from zero, as llama.cpp's reference Q8_0 quantizer; |x * id| <= 127.
+        // roundf (half away from zero, as llama.cpp's reference Q8_0 quantizer) written so that the compiler
+        // vectorizes it: |v| <= 127, so truncation to int is exact, and so is v - trunc(v).
         for (int64_t j = 0; j < n; ++j) {
-            codes[b0 + j] = static_cast<int8_t>(std::round(x[b0 + j] * id));
-            sum += codes[b0 + j];
+            const float v = x[b0 + j] * id;
+            const auto t = static_cast<int32_t>(v);
+            const float fraction = v - static_cast<float>(t);
+            const int32_t q = t + (fraction >= 0.5f ? 1 : 0) - (fraction <= -0.5f ? 1 : 0);
+            codes[b0 + j] = static_cast<int8_t>(q);
+            sum += q;
         }
         std::fill(codes + b0 + n, codes + b0 + act_block, int8_t{0});
         const int64_t lane0 = b0 / act_block * act_lanes_per_block;
