@@ -2,6 +2,7 @@
 // called only through the avx2 (or avx512) kernel table after run-time CPU detection. Weights stay
 // quantized in memory and are widened to float32 in registers; activations stay float32, so results match
 // the portable kernels up to summation rounding.
+#include "engine/src/kernel_row_loops.h"
 #include "engine/src/kernel_table.h"
 #include "common/error.h"
 #include "model/src/quantize.h"
@@ -200,27 +201,17 @@ void with_rows(const matrix_view& m, Fn&& fn) {
     }
 }
 
-// Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once.
-// Rows are contiguous, so the block two ahead is the next eight rows: prefetching it (into L2; into L1
-// or further ahead measured slower) while this one computes keeps enough reads in flight to approach memory
-// bandwidth (the hardware prefetcher alone, with eight interleaved streams, reaches a fraction of it).
-constexpr int32_t prefetch_blocks_ahead = 2;
-
+// Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once,
+// the rows two blocks ahead prefetched (kernel_row_loops.h).
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
-        const int64_t row_bytes = m.row_bytes();
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
+        };
         int32_t r = row_begin;
-        for (; r + 8 <= row_end; r += 8) {
-            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-            // Up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
-            // in the shared cache too, and this thread may well take the next rows itself.
-            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
-            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+        decode_row_blocks<P>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
     });
 }
 
@@ -549,22 +540,12 @@ void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, 
                       int32_t row_end) {
     with_int8_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            int8_block<R, T, rows_type, Q>(w, r0, m, in, t0, out, prefetch);
+        };
         int32_t r = row_begin;
-        if (n_tokens <= 2) {  // decode: eight rows at a time, the block two ahead prefetched
-            for (; r + 8 <= row_end; r += 8) {
-                const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-                const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * m.row_bytes() : nullptr;
-                for (int32_t t = 0; t < n_tokens; ++t) int8_block<8, 1, rows_type, P>(w, r, m, in, t, out, t == 0 ? next : nullptr);
-            }
-        }
-        for (; r + int8_tile_rows <= row_end; r += int8_tile_rows) {
-            int32_t t = 0;
-            for (; t + int8_tile_tokens <= n_tokens; t += int8_tile_tokens)
-                int8_block<int8_tile_rows, int8_tile_tokens>(w, r, m, in, t, out);
-            for (; t < n_tokens; ++t) int8_block<int8_tile_rows, 1>(w, r, m, in, t, out);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) int8_block<1, 1>(w, r, m, in, t, out);
+        if (n_tokens <= 2) decode_row_blocks<P>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<int8_tile_rows, int8_tile_tokens>(rows_block, n_tokens, r, row_end);
     });
 }
 

@@ -4,6 +4,7 @@
 // to float32 in registers, float32 activations, one accumulator per (row, token) summed in ascending steps
 // of sixteen columns; masked loads take the tail of a row. 32 registers allow a 4 x 6 prefill tile.
 // Attention, softmax and SiLU are the AVX2 ones (they are a small part of the time).
+#include "engine/src/kernel_row_loops.h"
 #include "engine/src/kernel_table.h"
 #include "model/src/quantize.h"
 
@@ -178,22 +179,17 @@ void with_rows(const matrix_view& m, Fn&& fn) {
     }
 }
 
-// Decode: eight rows at a time from the weights, the block two ahead prefetched (kernels_avx2.cpp says why).
-constexpr int32_t prefetch_blocks_ahead = 2;
-
+// Decode (one or two tokens): eight rows at a time straight from the weights, each weight byte read once,
+// the rows two blocks ahead prefetched (kernel_row_loops.h).
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
-        const int64_t row_bytes = m.row_bytes();
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
+        };
         int32_t r = row_begin;
-        for (; r + 8 <= row_end; r += 8) {
-            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
-            for (int32_t t = 1; t < n_tokens; ++t) block<8, 1>(w, r, m, in, m.cols, t, out, r);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+        decode_row_blocks<P>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
     });
 }
 

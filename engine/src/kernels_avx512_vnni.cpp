@@ -7,6 +7,7 @@
 // stored with them); q4_0's nibbles 0..15 are unsigned already, code - 8 taken off as -sum(x) per lane.
 // A 512-bit step is two blocks: lanes 0..7 hold block 2s, lanes 8..15 block 2s + 1, each scaled by its
 // own d_x * d_w in float32.
+#include "engine/src/kernel_row_loops.h"
 #include "engine/src/kernel_table.h"
 #include "model/src/quantize.h"
 
@@ -154,7 +155,6 @@ void with_rows(const matrix_view& m, Fn&& fn) {
     }
 }
 
-constexpr int32_t prefetch_blocks_ahead = 2;
 // Prefill tile: 4 rows x 4 tokens = 16 accumulators, with 4 token code vectors and 4 sum vectors of 32 zmm.
 constexpr int tile_rows = 4, tile_tokens = 4;
 
@@ -164,22 +164,12 @@ void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, 
                       int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            int8_block<R, T, rows_type, Q>(w, r0, m, in, t0, out, prefetch);
+        };
         int32_t r = row_begin;
-        if (n_tokens <= 2) {  // decode: eight rows at a time, the block two ahead prefetched
-            for (; r + 8 <= row_end; r += 8) {
-                const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-                const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * m.row_bytes() : nullptr;
-                int8_block<8, 1, rows_type, P>(w, r, m, in, 0, out, next);
-                if (n_tokens == 2) int8_block<8, 1>(w, r, m, in, 1, out);
-            }
-        }
-        for (; r + tile_rows <= row_end; r += tile_rows) {
-            int32_t t = 0;
-            for (; t + tile_tokens <= n_tokens; t += tile_tokens) int8_block<tile_rows, tile_tokens>(w, r, m, in, t, out);
-            for (; t < n_tokens; ++t) int8_block<tile_rows, 1>(w, r, m, in, t, out);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) int8_block<1, 1>(w, r, m, in, t, out);
+        if (n_tokens <= 2) decode_row_blocks<P>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<tile_rows, tile_tokens>(rows_block, n_tokens, r, row_end);
     });
 }
 
