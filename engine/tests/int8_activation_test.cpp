@@ -8,6 +8,7 @@
 #include "engine/src/kernels.h"
 #include "engine/src/sampler.h"
 #include "engine/src/transformer.h"
+#include "engine/tests/random_matrix.h"
 #include "engine/tests/test_models.h"
 #include "model/src/quantize.h"
 
@@ -84,40 +85,6 @@ TEST(activation_quant, blocks_partial_blocks_padding_and_sums) {
     }
 }
 
-struct test_matrix {
-    std::vector<int8_t> q8;
-    std::vector<float> scales;
-    std::vector<std::byte> blocks;
-    matrix_view view;
-};
-
-test_matrix make_matrix(int32_t rows, int32_t cols, weight_dtype dtype, bool per_row, uint64_t seed) {
-    smol::random_generator rng(seed);
-    test_matrix m;
-    m.view.dtype = dtype;
-    m.view.rows = rows;
-    m.view.cols = cols;
-    const size_t n = size_t(rows) * size_t(cols);
-    if (dtype == weight_dtype::q8) {
-        m.q8.resize(n);
-        for (int8_t& x : m.q8) x = static_cast<int8_t>(int(rng.uniform() * 255.0) - 127);  // -127..127, the full range
-        m.scales.resize(per_row ? size_t(rows) : 1);
-        for (float& s : m.scales) s = 0.001f + 0.01f * float(rng.uniform());
-        m.view.q8 = m.q8.data();
-        m.view.scales = m.scales.data();
-        m.view.scale_count = int32_t(m.scales.size());
-        return m;
-    }
-    std::vector<float> values(n);
-    for (float& x : values) x = float(rng.uniform() - 0.5);
-    m.blocks.resize(size_t(rows) * size_t(m.view.row_bytes()));
-    const size_t n_blocks = n / smol::quant_block_size;
-    if (dtype == weight_dtype::q8_0) smol::q8_0_quantize(values, {reinterpret_cast<smol::block_q8_0*>(m.blocks.data()), n_blocks});
-    else smol::q4_0_quantize(values, {reinterpret_cast<smol::block_q4_0*>(m.blocks.data()), n_blocks});
-    m.view.blocks = m.blocks.data();
-    return m;
-}
-
 // sum_j (code_x[j] * d_x[block]) * w[j] in double: w from dequantize_row (a q8 row unscaled, then times its
 // scale; block codes times their scale, exact). Also returns the sum of the absolute products.
 std::pair<double, double> exact_product(const matrix_view& w, int32_t r, const k::int8_activations& x, int32_t t) {
@@ -141,7 +108,7 @@ TEST(int8_kernels, match_the_exact_product_on_awkward_shapes) {
             for (bool per_row : {false, true}) {
                 const bool blocked = dtype != weight_dtype::q8;
                 if ((blocked && cols % smol::quant_block_size != 0) || (blocked && per_row)) continue;
-                const test_matrix m = make_matrix(rows, cols, dtype, per_row, uint64_t(rows * 1000 + cols));
+                const auto m = smol::testing::make_matrix(rows, cols, dtype, per_row, uint64_t(rows * 1000 + cols));
                 for (int32_t n_tokens : {1, 2, 3, 5, 9}) {
                     smol::random_generator rng{static_cast<uint64_t>(n_tokens)};
                     std::vector<float> in(size_t(n_tokens) * size_t(cols));
