@@ -17,8 +17,9 @@ endfunction()
 
 # Instruction-set flags for the SIMD kernel files only: the rest of the code stays baseline x86-64, and the
 # kernels are called only after run-time CPU detection (common/cpu_features.h).
-#   smol_simd_sources(avx2|avx512 FILES...): the flags of one kernel tier (common/cpu_features.h says what
-#   each tier needs at run time; keep the two in step).
+#   smol_simd_sources(avx2|avx512|avx512vnni FILES...): the flags of one kernel tier (common/cpu_features.h
+#   says what each tier needs at run time; keep the two in step). avx512vnni is the avx512 tier's int8
+#   kernel, in a file of its own: it runs only where CPUID reports AVX512-VNNI as well.
 function(smol_simd_sources tier)
   if(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
     return()
@@ -26,6 +27,8 @@ function(smol_simd_sources tier)
   set(flags -mavx2 -mfma -mf16c)
   if(tier STREQUAL "avx512")
     list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq)
+  elseif(tier STREQUAL "avx512vnni")
+    list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni)
   elseif(NOT tier STREQUAL "avx2")
     message(FATAL_ERROR "smol_simd_sources: unknown tier ${tier}")
   endif()

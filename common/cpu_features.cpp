@@ -85,6 +85,8 @@ std::string simd_unavailable_reason(simd_level level) {
     return "not a kernel tier";
 }
 
+bool cpu_has_avx512_vnni() { return cpu_supports(simd_level::avx512) && has("avx512vnni"); }
+
 bool cpu_supports(simd_level level) { return simd_unavailable_reason(level).empty(); }
 
 simd_level best_simd() {

@@ -18,6 +18,9 @@ std::optional<simd_level> parse_simd_level(std::string_view name);
 // What a tier needs: avx2 = AVX2 + FMA + F16C; avx512 = that and AVX-512 F/BW/VL/DQ.
 bool cpu_supports(simd_level level);
 simd_level best_simd();  // the highest tier the CPU supports
+// AVX512-VNNI (vpdpbusd), which the avx512 tier's int8-activation kernel uses when the CPU has it (and the
+// avx512 tier runs); without it that tier runs the avx2 int8 kernel.
+bool cpu_has_avx512_vnni();
 // The extensions the CPU reports that the kernels care about, e.g. "avx2 fma f16c avx512f ... avx512vnni".
 std::string cpu_feature_list();
 

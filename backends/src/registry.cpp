@@ -17,10 +17,19 @@ namespace {
 
 std::unique_ptr<inference_backend> make_engine(const backend_model& model, const backend_options& options) {
     if (options.portable_kernels) set_simd(simd_level::portable);  // process-wide, as the kernels choose per call
-    return std::make_unique<transformer>(model.weights, options.context, transformer::default_max_batch, options.threads);
+    return std::make_unique<transformer>(model.weights, options.context, transformer::default_max_batch, options.threads,
+                                         /*slots=*/1, options.act);
+}
+
+// The firmware computes with float32 activations only (docs/firmware.md).
+void refuse_int8_activations(const backend_options& options, const char* where) {
+    if (options.act != activation_numerics::f32)
+        fail("--act {} is a numerics mode of the C++ engine; the firmware on the {} keeps its own (docs/firmware.md)",
+             activation_numerics_name(options.act), where);
 }
 
 std::unique_ptr<inference_backend> make_iss(const backend_model& model, const backend_options& options) {
+    refuse_int8_activations(options, "ISS");
     return std::make_unique<firmware::firmware_backend>(
         model.weights, model.image, options.context,
         firmware::iss_target_factory(options.portable_kernels ? iss::q8_mac_portable : iss::q8_mac_best()));
@@ -30,6 +39,7 @@ std::unique_ptr<inference_backend> make_iss(const backend_model& model, const ba
 // The same firmware host as the ISS's, so every check it makes before running (int8 weights, context, the
 // image against the config, the descriptor) is the same code.
 std::unique_ptr<inference_backend> make_rtl(const backend_model& model, const backend_options& options) {
+    refuse_int8_activations(options, "RTL core");
     rtl::rtl_run_options run;
     run.timing = {options.rtl_latency, options.rtl_bandwidth};
     if (options.rtl_max_cycles != 0) run.max_cycles = options.rtl_max_cycles;

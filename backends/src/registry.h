@@ -2,6 +2,7 @@
 // Every back end that answers "logits for these tokens at these positions" (engine/src/backend.h), by name:
 // the CLI's --backend, `smol bench` and the comparison suite (backends/tests) all make theirs here, so a new
 // back end is one entry in registry.cpp and is offered and tested everywhere at once.
+#include "engine/src/activation_quant.h"
 #include "engine/src/backend.h"
 #include "model/src/model_loader.h"
 #include "model/src/model_weights.h"
@@ -34,6 +35,7 @@ struct backend_options {
     uint32_t rtl_bandwidth = 16;     // bytes per cycle, 1..16
     uint64_t rtl_max_cycles = 0;
     bool rtl_quiet = false;
+    activation_numerics act = activation_numerics::f32;  // engine only (--act): int8 activations
 };
 
 struct backend_entry {

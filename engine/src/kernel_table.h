@@ -1,9 +1,10 @@
 #pragma once
 // One table of kernel functions per SIMD tier (common/cpu_features.h): `portable` (plain C++, any CPU),
 // `avx2` (AVX2 + FMA + F16C) and `avx512` (AVX-512 F/BW/VL/DQ; its matrix kernels are its own, the rest
-// are the avx2 ones). The kernels.h entry points call the active tier's table; the tests and benchmarks
+// are the avx2 ones; its int8-activation kernel is the VNNI one when CPUID reports AVX512-VNNI, else avx2's). The kernels.h entry points call the active tier's table; the tests and benchmarks
 // take each table directly to compare the tiers. Internal to the engine.
 #include "common/cpu_features.h"
+#include "engine/src/activation_quant.h"
 #include "model/src/model_weights.h"
 
 #include <cstdint>
@@ -23,6 +24,10 @@ struct kernel_table {
                              int32_t head_dim);
     void (*softmax)(float* x, int32_t size);
     void (*silu_mul)(float* gate, const float* up, int32_t size);
+    // See kernels.h: int8 activations times q8 / q8_0 / q4_0 weights.
+    void (*matmul_rows_int8)(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w,
+                             int32_t row_begin, int32_t row_end);
+    const char* int8_kernel;  // which integer dot product it uses, for --version and bench
 };
 
 // Weight rows a tier's int8 / block prefill widens at a time into the caller's scratch (the widest tier's).
@@ -32,6 +37,16 @@ const kernel_table& portable_kernels();
 // Only for a tier the CPU supports (cpu_supports); on other architectures only portable exists.
 const kernel_table& avx2_kernels();
 const kernel_table& avx512_kernels();
+
+// The int8-activation kernels the avx512 table chooses between (kernels_avx2.cpp, kernels_avx512_vnni.cpp).
+namespace avx2 {
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                      int32_t row_end);
+}
+namespace avx512_vnni {
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                      int32_t row_end);
+}
 
 const kernel_table& kernels_for(simd_level level);
 const kernel_table& active_kernels();  // kernels_for(active_simd())

@@ -1,6 +1,7 @@
 #include "engine/src/kernels.h"
 
 #include "engine/src/kernel_table.h"
+#include "model/src/half.h"
 #include "model/src/quantize.h"
 
 #include <algorithm>
@@ -111,12 +112,61 @@ void silu_mul(float* gate, const float* up, int32_t size) {
     }
 }
 
+// Block b of row r as 32 integer weights (q8: the row's codes, fewer in a last partial block) and its scale
+// (1 for q8, whose scale is the row's).
+int32_t weight_block(const matrix_view& w, int32_t r, int64_t b, int32_t* codes, float* scale) {
+    const int64_t k = b * act_block;
+    if (w.dtype == weight_dtype::q8) {
+        const int32_t n = int32_t(std::min<int64_t>(act_block, w.cols - k));
+        for (int32_t j = 0; j < n; ++j) codes[j] = w.q8[r * int64_t{w.cols} + k + j];
+        *scale = 1.0f;
+        return n;
+    }
+    const std::byte* row = w.blocks + r * w.row_bytes();
+    if (w.dtype == weight_dtype::q8_0) {
+        const auto& block = reinterpret_cast<const block_q8_0*>(row)[b];
+        for (int32_t j = 0; j < act_block; ++j) codes[j] = block.qs[j];
+        *scale = f16_to_f32(block.d);
+    } else {
+        const auto& block = reinterpret_cast<const block_q4_0*>(row)[b];
+        for (int32_t j = 0; j < act_block / 2; ++j) {
+            codes[j] = (block.qs[j] & 15) - 8;
+            codes[j + act_block / 2] = (block.qs[j] >> 4) - 8;
+        }
+        *scale = f16_to_f32(block.d);
+    }
+    return act_block;
+}
+
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                      int32_t row_end) {
+    const int64_t blocks = (int64_t{w.cols} + act_block - 1) / act_block;
+    for (int32_t r = row_begin; r < row_end; ++r) {
+        const float row_scale = w.dtype == weight_dtype::q8 ? w.scale(r) : 1.0f;
+        for (int32_t t = 0; t < n_tokens; ++t) {
+            const int8_t* x = in.token_codes(t);
+            const float* dx = in.token_scales(t);
+            float acc = 0.0f;
+            for (int64_t b = 0; b < blocks; ++b) {
+                int32_t codes[act_block];
+                float dw = 0.0f;
+                const int32_t n = weight_block(w, r, b, codes, &dw);
+                int32_t dot = 0;  // exact: |dot| <= 32 * 127 * 128
+                for (int32_t j = 0; j < n; ++j) dot += codes[j] * x[b * act_block + j];
+                acc += static_cast<float>(dot) * (dx[b * act_lanes_per_block] * dw);
+            }
+            out[t * int64_t{w.rows} + r] = acc * row_scale;
+        }
+    }
+}
+
 }  // namespace portable
 
 const kernel_table& portable_kernels() {
-    static constexpr kernel_table table{simd_level::portable, portable::matmul_rows, portable::dot_f32, portable::axpy,
-                                        portable::attention_scores, portable::attention_values, portable::softmax,
-                                        portable::silu_mul};
+    static constexpr kernel_table table{simd_level::portable,      portable::matmul_rows, portable::dot_f32,
+                                        portable::axpy,            portable::attention_scores,
+                                        portable::attention_values, portable::softmax,   portable::silu_mul,
+                                        portable::matmul_rows_int8, "portable"};
     return table;
 }
 
@@ -137,6 +187,13 @@ void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_vie
 }
 
 int64_t matmul_scratch_floats(int64_t cols) { return prefill_panel_rows_max * cols; }
+
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                      int32_t row_end) {
+    active_kernels().matmul_rows_int8(out, in, n_tokens, w, row_begin, row_end);
+}
+
+const char* int8_kernel_name() { return active_kernels().int8_kernel; }
 
 float dot_f32(const float* a, const float* b, int32_t n) { return active_kernels().dot_f32(a, b, n); }
 

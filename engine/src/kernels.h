@@ -3,6 +3,7 @@
 // LlamaForCausalLM's float32 numerics (docs/smollm2.md), up to summation order.
 // matmul, dot_f32, attention_*, softmax and silu_mul run the active SIMD tier's kernels
 // (common/cpu_features.h, kernel_table.h).
+#include "engine/src/activation_quant.h"
 #include "model/src/model_weights.h"
 
 #include <cstdint>
@@ -16,6 +17,14 @@ namespace smol::kernels {
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch);
 int64_t matmul_scratch_floats(int64_t cols);
+
+// The int8-activation product (activation_quant.h): out[t, r] = row scale * sum over blocks b of
+// float32(int dot of block b) * (d_x[t, b] * d_w[r, b]), for q8 (d_w = 1, then the row's scale), q8_0 and
+// q4_0 weights (d_w the block's float16 scale; q4_0 codes minus 8). Not for f32 weights.
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w, int32_t row_begin,
+                      int32_t row_end);
+// "vnni", "avx2" or "portable": the integer dot product the active tier's int8 kernel uses.
+const char* int8_kernel_name();
 
 // out = x * rsqrt(mean(x^2) + eps) * weight, over `size` values.
 void rmsnorm(float* out, const float* x, const float* weight, int32_t size, float eps);

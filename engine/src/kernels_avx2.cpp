@@ -2,7 +2,9 @@
 // called only through the avx2 (or avx512) kernel table after run-time CPU detection. Weights stay
 // quantized in memory and are widened to float32 in registers; activations stay float32, so results match
 // the portable kernels up to summation rounding.
+#include "engine/src/kernel_row_loops.h"
 #include "engine/src/kernel_table.h"
+#include "common/error.h"
 #include "model/src/quantize.h"
 
 #if defined(__x86_64__)
@@ -200,39 +202,19 @@ void with_rows(const matrix_view& m, Fn&& fn) {
 }
 
 // Decode (one token, or one per sequence of a batched decode step): eight rows at a time straight from the
-// weights, each weight byte read from memory once.
-// Rows are contiguous, so the block two ahead is the next eight rows: prefetching it (into L2; into L1
-// or further ahead measured slower) while this one computes keeps enough reads in flight to approach memory
-// bandwidth (the hardware prefetcher alone, with eight interleaved streams, reaches a fraction of it).
-constexpr int32_t prefetch_blocks_ahead = 2;
+// weights, each weight byte read once, the rows two blocks ahead prefetched (kernel_row_loops.h).
 // Up to this many tokens the weights are read in place (no float panel to amortise): a batched decode step.
 constexpr int32_t decode_tokens_max = 16;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
-        const int64_t row_bytes = m.row_bytes();
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
+        };
         int32_t r = row_begin;
-        for (; r + 8 <= row_end; r += 8) {
-            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-            // Up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
-            // in the shared cache too, and this thread may well take the next rows itself.
-            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            if (n_tokens == 1) {
-                block<8, 1, rows_type, P>(w, r, m, in, m.cols, 0, out, r, next);
-                continue;
-            }
-            // Several sequences (a batched decode step): the eight rows against three tokens at a time, the
-            // weights widened in registers once per three tokens (12 accumulators, as the prefill tile).
-            int32_t t = 0;
-            for (; t + panel_tokens <= n_tokens; t += panel_tokens) {
-                block<4, panel_tokens, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
-                block<4, panel_tokens>(w, r + 4, m, in, m.cols, t, out, r + 4);
-            }
-            for (; t < n_tokens; ++t) block<8, 1, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+        decode_row_blocks<P, 4, panel_tokens>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
     });
 }
 
@@ -443,12 +425,140 @@ void silu_mul(float* gate, const float* up, int32_t size) {
     for (; i < size; ++i) gate[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
+// The int8-activation kernels (activation_quant.h): 32 codes of a weight block and 32 activation codes in
+// one register, multiplied in integers by maddubs (unsigned x signed bytes, pairs summed to int16) and
+// madd (int16 pairs summed to int32), then scaled in float32 per block.
+namespace {
+
+// Weight blocks as 32 bytes. signed_codes: int8 codes, multiplied with the sign trick (|w| unsigned times
+// x with w's sign: 2 * 127 * 128 fits maddubs's int16 without saturating); otherwise q4_0's unsigned
+// nibbles 0..15, whose offset of 8 comes off through the activations' code sums.
+struct q8_int8_rows {  // scale 1 per block: the row's scale is applied to the finished sum
+    static constexpr bool signed_codes = true, block_scales = false;
+    const int8_t* base;
+    int64_t cols;
+    __m256i load(int32_t r, int64_t b) const {
+        const int8_t* p = base + r * cols + b * 32;
+        if (b * 32 + 32 <= cols) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        alignas(32) int8_t bytes[32] = {};  // a row's last, partial block: zeros past its end
+        std::memcpy(bytes, p, size_t(cols - b * 32));
+        return _mm256_load_si256(reinterpret_cast<const __m256i*>(bytes));
+    }
+    float scale(int32_t, int64_t) const { return 1.0f; }
+};
+
+struct q8_0_int8_rows {
+    static constexpr bool signed_codes = true, block_scales = true;
+    const std::byte* base;
+    int64_t row_bytes;
+    const block_q8_0& at(int32_t r, int64_t b) const { return reinterpret_cast<const block_q8_0*>(base + r * row_bytes)[b]; }
+    __m256i load(int32_t r, int64_t b) const { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at(r, b).qs)); }
+    float scale(int32_t r, int64_t b) const { return _cvtsh_ss(at(r, b).d); }
+};
+
+struct q4_0_int8_rows {
+    static constexpr bool signed_codes = false, block_scales = true;
+    const std::byte* base;
+    int64_t row_bytes;
+    const block_q4_0& at(int32_t r, int64_t b) const { return reinterpret_cast<const block_q4_0*>(base + r * row_bytes)[b]; }
+    __m256i load(int32_t r, int64_t b) const {  // weights 0..15 from the low nibbles, 16..31 from the high
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at(r, b).qs));
+        const __m128i nibble = _mm_set1_epi8(15);
+        return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), _mm_and_si128(bytes, nibble));
+    }
+    float scale(int32_t r, int64_t b) const { return _cvtsh_ss(at(r, b).d); }
+};
+
+// out[t, r] for R rows from r0 and T tokens from t0, one float32 accumulator per (row, token), blocks in
+// ascending order; prefetch: P cache lines per block into L2, as the float32 decode block.
+template <int R, int T, typename Rows, int P = 0>
+inline void int8_block(const Rows& w, int32_t r0, const matrix_view& m, const int8_activations& in, int32_t t0,
+                       float* out, const char* prefetch = nullptr) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[R][T];
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r)
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+    const int64_t blocks = (int64_t{m.cols} + 31) / 32;
+    for (int64_t b = 0; b < blocks; ++b) {
+        if (P > 0 && prefetch) {
+            SMOL_UNROLL
+            for (int p = 0; p < P; ++p) _mm_prefetch(prefetch + (b * P + p) * 64, _MM_HINT_T1);
+        }
+        __m256i x[T];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) x[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in.token_codes(t0 + t) + b * 32));
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            const __m256i wv = w.load(r0 + r, b);
+            const __m256i abs_w = Rows::signed_codes ? _mm256_abs_epi8(wv) : wv;
+            const __m256 dw = _mm256_set1_ps(w.scale(r0 + r, b));
+            SMOL_UNROLL
+            for (int t = 0; t < T; ++t) {
+                __m256i dot;
+                if constexpr (Rows::signed_codes) {
+                    dot = _mm256_madd_epi16(_mm256_maddubs_epi16(abs_w, _mm256_sign_epi8(x[t], wv)), ones);
+                } else {
+                    const auto* neg_sums = reinterpret_cast<const __m256i*>(in.token_neg_sums(t0 + t) + b * 8);
+                    dot = _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(wv, x[t]), ones), _mm256_loadu_si256(neg_sums));
+                }
+                const __m256 dx = _mm256_loadu_ps(in.token_scales(t0 + t) + b * 8);
+                const __m256 scale = Rows::block_scales ? _mm256_mul_ps(dw, dx) : dx;
+                acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), scale, acc[r][t]);
+            }
+        }
+    }
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r) {
+        const int32_t row = r0 + r;
+        const float scale = row_scale(m, row);
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
+    }
+}
+
+// Calls fn.operator()<P>(reader, first weight byte): P cache lines per block of eight rows.
+template <typename Fn>
+void with_int8_rows(const matrix_view& m, Fn&& fn) {
+    switch (m.dtype) {
+        case weight_dtype::q8: fn.template operator()<4>(q8_int8_rows{m.q8, m.cols}, reinterpret_cast<const char*>(m.q8)); return;
+        case weight_dtype::q8_0:
+            fn.template operator()<5>(q8_0_int8_rows{m.blocks, m.row_bytes()}, reinterpret_cast<const char*>(m.blocks));
+            return;
+        case weight_dtype::q4_0:
+            fn.template operator()<3>(q4_0_int8_rows{m.blocks, m.row_bytes()}, reinterpret_cast<const char*>(m.blocks));
+            return;
+        case weight_dtype::f32: break;
+    }
+    fail("the int8-activation kernels take q8, q8_0 or q4_0 weights, not f32");
+}
+
+// Prefill tile: 4 rows x 2 tokens (8 accumulators of 16 ymm registers, the rest for codes and products).
+constexpr int int8_tile_rows = 4, int8_tile_tokens = 2;
+
+}  // namespace
+
+void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
+                      int32_t row_end) {
+    with_int8_rows(m, [&]<int P>(const auto& w, const char* base) {
+        using rows_type = std::decay_t<decltype(w)>;
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            int8_block<R, T, rows_type, Q>(w, r0, m, in, t0, out, prefetch);
+        };
+        int32_t r = row_begin;
+        if (n_tokens <= 2) decode_row_blocks<P>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<int8_tile_rows, int8_tile_tokens>(rows_block, n_tokens, r, row_end);
+    });
+}
+
 }  // namespace avx2
 
 const kernel_table& avx2_kernels() {
-    static constexpr kernel_table table{simd_level::avx2,        avx2::matmul_rows,      avx2::dot_f32,
-                                        avx2::axpy,              avx2::attention_scores, avx2::attention_values,
-                                        avx2::softmax,           avx2::silu_mul};
+    static constexpr kernel_table table{simd_level::avx2,       avx2::matmul_rows,      avx2::dot_f32,
+                                        avx2::axpy,             avx2::attention_scores, avx2::attention_values,
+                                        avx2::softmax,          avx2::silu_mul,         avx2::matmul_rows_int8,
+                                        "avx2"};
     return table;
 }
 

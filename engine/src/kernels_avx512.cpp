@@ -4,6 +4,7 @@
 // to float32 in registers, float32 activations, one accumulator per (row, token) summed in ascending steps
 // of sixteen columns; masked loads take the tail of a row. 32 registers allow a 4 x 6 prefill tile.
 // Attention, softmax and SiLU are the AVX2 ones (they are a small part of the time).
+#include "engine/src/kernel_row_loops.h"
 #include "engine/src/kernel_table.h"
 #include "model/src/quantize.h"
 
@@ -178,32 +179,20 @@ void with_rows(const matrix_view& m, Fn&& fn) {
     }
 }
 
-// Decode: eight rows at a time from the weights, the block two ahead prefetched (kernels_avx2.cpp says why).
-constexpr int32_t prefetch_blocks_ahead = 2;
-// Up to this many tokens (a batched decode step) the weights are read in place, without a float panel.
+// Decode (one token, or one per sequence of a batched decode step): eight rows at a time straight from the
+// weights, each weight byte read once, the rows two blocks ahead prefetched (kernel_row_loops.h).
+// Up to this many tokens the weights are read in place (no float panel to amortise): a batched decode step.
 constexpr int32_t decode_tokens_max = 16;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
-        const int64_t row_bytes = m.row_bytes();
+        auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
+            block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
+        };
         int32_t r = row_begin;
-        for (; r + 8 <= row_end; r += 8) {
-            const int32_t ahead = r + 8 * prefetch_blocks_ahead;
-            const char* next = ahead + 8 <= m.rows ? base + int64_t(ahead) * row_bytes : nullptr;
-            // A batched decode step: three tokens at a time against the eight rows (24 accumulators), the
-            // weights widened in registers once per three tokens.
-            int32_t t = 0;
-            for (; n_tokens > 1 && t + 3 <= n_tokens; t += 3)
-                block<8, 3, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
-            if (n_tokens > 1 && t + 2 == n_tokens) {
-                block<8, 2, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
-                t += 2;
-            }
-            for (; t < n_tokens; ++t) block<8, 1, rows_type, P>(w, r, m, in, m.cols, t, out, r, t == 0 ? next : nullptr);
-        }
-        for (; r < row_end; ++r)
-            for (int32_t t = 0; t < n_tokens; ++t) block<1, 1>(w, r, m, in, m.cols, t, out, r);
+        decode_row_blocks<P, 8, 3>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
+        tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
     });
 }
 
@@ -265,6 +254,10 @@ kernel_table make_table() {
     kernel_table table = avx2_kernels();
     table.level = simd_level::avx512;
     table.matmul_rows = matmul_rows;
+    if (cpu_has_avx512_vnni()) {
+        table.matmul_rows_int8 = avx512_vnni::matmul_rows_int8;
+        table.int8_kernel = "avx512-vnni";
+    }
     return table;
 }
 

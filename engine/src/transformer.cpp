@@ -10,8 +10,9 @@
 namespace smol {
 
 transformer::transformer(const model_weights& weights, int32_t context_length, int32_t max_batch, int32_t n_threads,
-                         int32_t slots)
+                         int32_t slots, activation_numerics act)
     : w_(weights), context_length_(context_length), max_batch_(std::min(max_batch, context_length)), slots_(slots),
+      act_(act),
       pool_(n_threads) {
     const model_config& c = w_.config;
     if (context_length < 1 || context_length > c.max_position_embeddings)
@@ -36,6 +37,7 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     scores_.resize(size_t(n_threads) * size_t(context_length));
     const int64_t widest_input = std::max({c.hidden_size, c.q_dim(), c.intermediate_size});
     matmul_scratch_.resize(size_t(n_threads) * size_t(kernels::matmul_scratch_floats(widest_input)));
+    if (act_ == activation_numerics::int8) act_codes_ = kernels::int8_activation_buffer(max_batch_, int32_t(widest_input));
     rope_ = make_rope_tables(c, context_length);
     kv_cache_ = anonymous_buffer(2 * sizeof(float) * size_t(slots) * size_t(c.n_layers) * size_t(context_length) *
                                  size_t(c.kv_dim()));
@@ -177,7 +179,24 @@ int32_t chunks_per_thread(int32_t n_tokens) { return n_tokens <= 16 ? 1 : thread
 
 }  // namespace
 
+const kernels::int8_activations* transformer::quantize_input(const float* in, int32_t n, const matrix_view& w) {
+    if (act_ != activation_numerics::int8 || w.dtype == weight_dtype::f32) return nullptr;
+    if (n == 1) act_codes_.quantize(in, w.cols, 0, 1);
+    else pool_.parallel_for(n, 1, [&](int64_t begin, int64_t end, int32_t) { act_codes_.quantize(in, w.cols, int32_t(begin), int32_t(end)); });
+    act_view_ = act_codes_.view(w.cols);
+    return &act_view_;
+}
+
+void transformer::matmul(float* out, const float* in, const kernels::int8_activations* in_q, int32_t n,
+                         const matrix_view& w, int64_t begin, int64_t end, int32_t thread) {
+    if (in_q && w.dtype != weight_dtype::f32) kernels::matmul_rows_int8(out, *in_q, n, w, int32_t(begin), int32_t(end));
+    else kernels::matmul_rows(out, in, n, w, int32_t(begin), int32_t(end), matmul_scratch(thread));
+}
+
 void transformer::project(const float* in, int32_t n, std::initializer_list<projection> projections) {
+    const kernels::int8_activations* in_q = nullptr;  // the projections of one call share their input
+    for (const projection& p : projections)
+        if (!in_q) in_q = quantize_input(in, n, *p.w);
     // One chunk size for all the projections, so that their chunks are about equal work in one job.
     int64_t all_rows = 0;
     for (const projection& p : projections) all_rows += p.w->rows;
@@ -189,7 +208,7 @@ void transformer::project(const float* in, int32_t n, std::initializer_list<proj
             const int64_t own = (p.w->rows + chunk - 1) / chunk;
             if (c < own) {
                 const int64_t begin = c * chunk, end = std::min<int64_t>(p.w->rows, begin + chunk);
-                kernels::matmul_rows(p.out, in, n, *p.w, int32_t(begin), int32_t(end), matmul_scratch(thread));
+                matmul(p.out, in, in_q, n, *p.w, begin, end, thread);
                 return;
             }
             c -= own;
@@ -201,10 +220,11 @@ void transformer::project(const float* in, int32_t n, std::initializer_list<proj
 // silu(gate) * up to them.
 void transformer::feed_forward(const layer_weights& l, int32_t n) {
     const int32_t inter = w_.config.intermediate_size;
+    const kernels::int8_activations* in_q = quantize_input(xb_.data(), n, l.w_gate);
+    if (!in_q) in_q = quantize_input(xb_.data(), n, l.w_up);
     pool_.parallel_for(inter, row_align, [&](int64_t begin, int64_t end, int32_t thread) {
-        float* scratch = matmul_scratch(thread);
-        kernels::matmul_rows(hb_.data(), xb_.data(), n, l.w_gate, int32_t(begin), int32_t(end), scratch);
-        kernels::matmul_rows(hb2_.data(), xb_.data(), n, l.w_up, int32_t(begin), int32_t(end), scratch);
+        matmul(hb_.data(), xb_.data(), in_q, n, l.w_gate, begin, end, thread);
+        matmul(hb2_.data(), xb_.data(), in_q, n, l.w_up, begin, end, thread);
         for (int32_t t = 0; t < n; ++t) {
             const size_t row = size_t(t) * inter + size_t(begin);
             kernels::silu_mul(hb_.data() + row, hb2_.data() + row, int32_t(end - begin));

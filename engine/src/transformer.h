@@ -10,6 +10,7 @@
 // ones a single-sequence eval() of it would give, bit for bit (kernels::matmul_rows does not depend on how
 // many tokens it multiplies), so a sequence's output does not depend on what it is batched with.
 #include "common/mapped_file.h"
+#include "engine/src/activation_quant.h"
 #include "engine/src/backend.h"
 #include "model/src/model_weights.h"
 #include "engine/src/rope_tables.h"
@@ -23,9 +24,11 @@ namespace smol {
 class transformer final : public inference_backend {
 public:
     // context_length: positions the KV cache holds per slot (1..max_position_embeddings); max_batch: tokens
-    // per step; n_threads: 1..thread_pool::max_threads; slots: sequences with a KV cache of their own.
+    // per step; n_threads: 1..thread_pool::max_threads; slots: sequences with a KV cache of their own; act:
+    // float32 activations (the default, exact) or int8 ones for the products with quantized weights
+    // (engine/src/activation_quant.h).
     transformer(const model_weights& weights, int32_t context_length, int32_t max_batch = default_max_batch,
-                int32_t n_threads = 1, int32_t slots = 1);
+                int32_t n_threads = 1, int32_t slots = 1, activation_numerics act = activation_numerics::f32);
 
     static constexpr int32_t default_max_batch = 512;
     int32_t threads() const { return pool_.size(); }
@@ -62,6 +65,11 @@ private:
     void store_keys_values(int32_t layer, int32_t n);
     // out = in * W^T for each projection, all in one parallel step over their rows.
     void project(const float* in, int32_t n, std::initializer_list<projection> projections);
+    // In int8 mode, `in` ((n, w.cols)) quantized once for every quantized matrix that reads it; else null.
+    const kernels::int8_activations* quantize_input(const float* in, int32_t n, const matrix_view& w);
+    // One matrix's rows [begin, end): float32 or int8 activations (`in_q` from quantize_input).
+    void matmul(float* out, const float* in, const kernels::int8_activations* in_q, int32_t n, const matrix_view& w,
+                int64_t begin, int64_t end, int32_t thread);
     void feed_forward(const layer_weights& l, int32_t n);
     void attention(int32_t layer, int32_t n);
     float* key_cache(int32_t slot, int32_t layer, int32_t pos);
@@ -87,6 +95,9 @@ private:
     std::vector<float> hb2_;     // (batch, intermediate) up
     std::vector<float> scores_;  // (threads, context) one head's attention weights, per thread
     std::vector<float> matmul_scratch_;  // (threads, matmul_scratch_floats(widest input)) per-thread panels
+    activation_numerics act_;
+    kernels::int8_activation_buffer act_codes_;  // (batch, widest input) in int8 mode
+    kernels::int8_activations act_view_;
     rope_tables rope_;           // (context, head_dim / 2) each
     anonymous_buffer kv_cache_;  // keys then values: (slot, layer, context, kv_dim) each
     thread_pool pool_;

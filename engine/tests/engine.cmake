@@ -13,6 +13,6 @@ function(smol_engine_gtest name)
 endfunction()
 
 smol_engine_gtest(engine_tests transformer_test.cpp sampler_test.cpp
-                  thread_pool_test.cpp kernels_test.cpp)
+                  thread_pool_test.cpp kernels_test.cpp int8_activation_test.cpp)
 # Its own binary: it replaces the global operator new to count allocations.
 smol_engine_gtest(engine_decode_alloc_tests decode_alloc_test.cpp)

@@ -17,7 +17,7 @@ def parse_ids(text):
 
 def build_parser():
     from .fixtures import fixture_kinds
-    from .quant import SCHEMES
+    from .quant import ACTIVATION_MODES, SCHEMES
 
     p = argparse.ArgumentParser(prog="python3 -m smol_reference", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -27,6 +27,8 @@ def build_parser():
         s.add_argument("--model", "-m", required=True, help="HF checkpoint directory")
         s.add_argument("--ids", required=True, type=parse_ids, help="prompt token ids, e.g. 1,2,3")
         s.add_argument("--quant", default="f32", choices=SCHEMES)
+        s.add_argument("--act", default="f32", choices=ACTIVATION_MODES,
+                       help="int8: inputs of the quantized products in blocks of 32, as the engine's --act int8")
     lg.add_argument("-o", "--out", required=True, help="output .npy")
     gn.add_argument("-n", type=int, required=True, help="number of new tokens")
     fx = sub.add_parser("write-fixture", help="write a random HF checkpoint of a given kind")
@@ -47,7 +49,7 @@ def main(argv=None):
         from .generate import greedy_generate
         from .model import ReferenceModel
 
-        model = ReferenceModel(load_checkpoint(args.model), args.quant)
+        model = ReferenceModel(load_checkpoint(args.model), args.quant, args.act)
         if args.command == "logits":
             np.save(args.out, model.logits(args.ids).numpy().astype(np.float32))
         else:

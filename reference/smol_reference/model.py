@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from .checkpoint import EMBED, FINAL_NORM, LAYER_LINEARS, LAYER_NORMS, layer_tensor
-from .quant import effective_weight
+from .quant import ACTIVATION_MODES, effective_weight, fake_quantize_activations, near_rounding_ties
 
 # One thread: the same reduction order on every run, whatever the machine's load.
 torch.set_num_threads(1)
@@ -61,11 +61,17 @@ def apply_rope(x, cos, sin):
 
 
 class ReferenceModel:
-    """Weights as float32 torch tensors, already quantized and dequantized when a q8 scheme is asked."""
+    """Weights as float32 torch tensors, already quantized and dequantized when a q8 scheme is asked.
+    act="int8": the inputs of the products with quantized weights are fake-quantized in blocks of 32
+    (quant.quantize_activations), as the engine's --act int8 computes them; f32 weights keep float32 inputs."""
 
-    def __init__(self, checkpoint, quant="f32"):
+    def __init__(self, checkpoint, quant="f32", act="f32"):
+        if act not in ACTIVATION_MODES:
+            raise ValueError(f"unknown activation mode {act!r} (valid: {', '.join(ACTIVATION_MODES)})")
         self.config = checkpoint.config
         self.quant = quant
+        self.int8_inputs = act == "int8" and quant != "f32"
+        self.near_tie_rows = set()  # int8 mode: input rows (positions of a cache-less call) with a near tie
         t = checkpoint.tensors
 
         def matrix(name):
@@ -83,13 +89,20 @@ class ReferenceModel:
             layer.update({part: norm(layer_tensor(i, part)) for part in LAYER_NORMS})
             self.layers.append(layer)
 
+    def linear(self, x, w):
+        if self.int8_inputs:
+            values = x.contiguous().numpy()
+            self.near_tie_rows.update(int(r) for r in near_rounding_ties(values))
+            x = torch.from_numpy(fake_quantize_activations(values))
+        return linear(x, w)
+
     def attention(self, layer, h, cos, sin, cache):
         """cache: this layer's [k, v] of earlier positions ([n_kv, past, head_dim] each), extended in place."""
         c = self.config
         n = h.shape[0]
-        q = linear(h, layer["self_attn.q_proj"]).view(n, c.num_attention_heads, c.head_dim).transpose(0, 1)
-        k = linear(h, layer["self_attn.k_proj"]).view(n, c.num_key_value_heads, c.head_dim).transpose(0, 1)
-        v = linear(h, layer["self_attn.v_proj"]).view(n, c.num_key_value_heads, c.head_dim).transpose(0, 1)
+        q = self.linear(h, layer["self_attn.q_proj"]).view(n, c.num_attention_heads, c.head_dim).transpose(0, 1)
+        k = self.linear(h, layer["self_attn.k_proj"]).view(n, c.num_key_value_heads, c.head_dim).transpose(0, 1)
+        v = self.linear(h, layer["self_attn.v_proj"]).view(n, c.num_key_value_heads, c.head_dim).transpose(0, 1)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if cache[0] is not None:
             k, v = torch.cat((cache[0], k), dim=1), torch.cat((cache[1], v), dim=1)
@@ -104,11 +117,11 @@ class ReferenceModel:
         scores = scores.masked_fill(future, float("-inf"))
         probs = F.softmax(scores, dim=-1, dtype=torch.float32)
         out = torch.matmul(probs, v).transpose(0, 1).reshape(n, c.q_dim)
-        return linear(out, layer["self_attn.o_proj"])
+        return self.linear(out, layer["self_attn.o_proj"])
 
     def mlp(self, layer, h):
-        gate = F.silu(linear(h, layer["mlp.gate_proj"]))
-        return linear(gate * linear(h, layer["mlp.up_proj"]), layer["mlp.down_proj"])
+        gate = F.silu(self.linear(h, layer["mlp.gate_proj"]))
+        return self.linear(gate * self.linear(h, layer["mlp.up_proj"]), layer["mlp.down_proj"])
 
     def new_cache(self):
         return [[None, None] for _ in self.layers]
@@ -140,4 +153,4 @@ class ReferenceModel:
     def logits(self, ids, cache=None):
         """float32 logits [n, vocab] for every position of `ids` (after the cache's positions, if given)."""
         x = self.hidden_states(ids, cache)[-1]
-        return linear(rms_norm(x, self.final_norm, self.config.rms_norm_eps), self.lm_head)
+        return self.linear(rms_norm(x, self.final_norm, self.config.rms_norm_eps), self.lm_head)

@@ -11,6 +11,10 @@ q8_0, q4_0 : llama.cpp's Q8_0 and Q4_0, blocks of 32 weights along a row with a 
     q4_0: m = the first w of largest |w|, d = m / -8, id = 1/d (0 if d is 0),
           q = min(15, trunc(w * id + 8.5)), w' = (q - 8) * fp16(d)
     A matrix whose rows are not a multiple of 32 long is stored as q8r instead.
+Activations (the optional int8-activation mode, engine/src/activation_quant.h): before a product with
+quantized weights, each row of the input is cut into blocks of 32 along the row (the last may be shorter)
+and each block quantized as llama.cpp quantizes activations for its Q8_0 dot products, with a float32 scale:
+    d = max|x| / 127, id = 1/d (0 if d is 0), q = round_half_away_from_zero(x * id), x' = q * d
 numpy is used on purpose: its float32 arithmetic is IEEE-exact element by element and np.rint rounds half
 to even, so no library can substitute a multiply-by-reciprocal or a fused multiply-add.
 """
@@ -120,3 +124,44 @@ def pack_q4_0(codes):
     rows, cols = codes.shape
     b = codes.reshape(rows, cols // BLOCK, BLOCK)
     return (b[..., :16] | (b[..., 16:] << 4)).astype(np.uint8)
+
+
+ACTIVATION_MODES = ("f32", "int8")
+
+
+def quantize_activations(x):
+    """(codes int8 [n, blocks, 32], scales float32 [n, blocks]) of a float32 [n, cols] input; a last partial
+    block is padded with zeros, which change neither its max nor its dot products."""
+    x = np.asarray(x, dtype=np.float32)
+    n, cols = x.shape
+    blocks = -(-cols // BLOCK)
+    padded = np.zeros((n, blocks * BLOCK), np.float32)
+    padded[:, :cols] = x
+    b = padded.reshape(n, blocks, BLOCK)
+    d = (np.max(np.abs(b), axis=2) / np.float32(127)).astype(np.float32)
+    q = round_half_away((b * _inverse(d)[..., None]).astype(np.float32))
+    return q.astype(np.int8), d
+
+
+def near_rounding_ties(x, margin=1e-4):
+    """Rows of a float32 [n, cols] input with a value within `margin` of a quantization step of a rounding
+    boundary (x * id within margin of k + 0.5): there a float32 rounding difference upstream (another
+    summation order) can move the code by one, a discontinuity no bound on the inputs carries over."""
+    x = np.asarray(x, dtype=np.float32)
+    n, cols = x.shape
+    blocks = -(-cols // BLOCK)
+    padded = np.zeros((n, blocks * BLOCK), np.float32)
+    padded[:, :cols] = x
+    b = padded.reshape(n, blocks, BLOCK)
+    d = (np.max(np.abs(b), axis=2) / np.float32(127)).astype(np.float32)
+    v = np.abs((b * _inverse(d)[..., None]).astype(np.float64))
+    near = np.abs(v - np.floor(v) - 0.5) < margin
+    return np.flatnonzero(near.reshape(n, -1).any(axis=1))
+
+
+def fake_quantize_activations(x):
+    """The float32 [n, cols] input the int8-activation products see: each block's codes times its scale."""
+    x = np.asarray(x, dtype=np.float32)
+    codes, d = quantize_activations(x)
+    values = (codes.astype(np.float32) * d[..., None]).astype(np.float32)
+    return values.reshape(x.shape[0], -1)[:, :x.shape[1]]

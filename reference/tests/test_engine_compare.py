@@ -5,6 +5,8 @@ One CTest test per checkpoint; the environment says which:
     SMOL_COMPARE_MODEL    an HF checkpoint directory (from `smol make-model` or write-fixture)
     SMOL_COMPARE_QUANTS   comma-separated schemes (default f32,q8,q8r,q8_0,q4_0)
     SMOL_SIMD             the engine's kernel tier; a tier this CPU lacks skips the test (with the reason)
+    SMOL_COMPARE_ACT      activation numerics, f32 (default) or int8: the engine runs with --act int8 and the
+                          reference with act="int8" (activation blocks quantized alike; the same bound)
     SMOL_COMPARE_REPORT   optional: a JSON file the measured figures are written to
 The weights `smol convert` stores (docs/model-format.md) must equal quant.py's codes and scales bit for bit.
 For each scheme, on a deterministic 32-token prompt:
@@ -12,6 +14,13 @@ For each scheme, on a deterministic 32-token prompt:
   * the greedy 32-token continuations are identical (engine run with --ignore-eos; without it, the engine's
     output is the reference's cut after the first EOS).
 Both sides quantize the same float32 weights with the same formulas, so INT8 is held to the fp32 bound too.
+With int8 activations (SMOL_COMPARE_ACT=int8) the same bound holds at every position before the first
+position whose quantized inputs, in the reference, hold a value within 1e-4 of a quantization step of a
+rounding boundary (a near tie: there a float32 rounding difference upstream, such as RMSNorm's summation
+order, can move one code by one step, and a random model carries that step to every later position).
+The first position past the bound must be such a position; from it on the engine must stay within the
+mode's own effect (max|reference int8 - reference f32|) with top-1 agreement >= 90 %, and a greedy
+difference is reported, not failed. A position past the bound without a near tie fails.
 """
 import json
 import os
@@ -34,6 +43,8 @@ SMOL_BIN = os.environ.get("SMOL_BIN")
 MODEL_DIR = os.environ.get("SMOL_COMPARE_MODEL")
 QUANTS = [q for q in os.environ.get("SMOL_COMPARE_QUANTS", "f32,q8,q8r,q8_0,q4_0").split(",") if q]
 REPORT = os.environ.get("SMOL_COMPARE_REPORT")
+ACT = os.environ.get("SMOL_COMPARE_ACT", "f32")
+ACT_ARGS = ["--act", ACT]
 
 
 def run_engine(*args):
@@ -46,12 +57,12 @@ def run_engine(*args):
 def engine_logits(ids, quant):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "logits.npy")
-        run_engine("logits", "-m", MODEL_DIR, "--ids", ",".join(map(str, ids)), "--quant", quant, "-o", out)
+        run_engine("logits", "-m", MODEL_DIR, "--ids", ",".join(map(str, ids)), "--quant", quant, *ACT_ARGS, "-o", out)
         return np.load(out)
 
 
 def engine_generate(ids, n, quant, ignore_eos=True):
-    args = ["generate", "-m", MODEL_DIR, "--ids", ",".join(map(str, ids)), "-n", str(n), "--quant", quant]
+    args = ["generate", "-m", MODEL_DIR, "--ids", ",".join(map(str, ids)), "-n", str(n), "--quant", quant, *ACT_ARGS]
     out = run_engine(*args, *(["--ignore-eos"] if ignore_eos else []))
     lines = [line for line in out.splitlines() if line.strip()]
     return [int(x) for x in lines[-1].split(",")] if lines else []
@@ -171,8 +182,9 @@ class EngineAgainstReference(unittest.TestCase):
                 self.compare(quant)
 
     def compare(self, quant):
-        model = ReferenceModel(self.checkpoint, quant)
+        model = ReferenceModel(self.checkpoint, quant, ACT)
         ref = model.logits(self.ids).numpy()
+        ties = sorted(model.near_tie_rows)
         eng = engine_logits(self.ids, quant)
         self.assertEqual(eng.dtype, np.float32)
         self.assertEqual(eng.shape, ref.shape)
@@ -188,7 +200,7 @@ class EngineAgainstReference(unittest.TestCase):
         first_diff = next((i for i, (a, b) in enumerate(zip(ref_gen, eng_gen)) if a != b), None)
         if first_diff is None and len(ref_gen) != len(eng_gen):
             first_diff = same
-        print(f"  {self.name} {quant}: max|dlogit| {max_d:.3e} (worst at position {worst_pos}) bound {bound:.3e} "
+        print(f"  {self.name} {quant} act {ACT}: max|dlogit| {max_d:.3e} (worst at position {worst_pos}) bound {bound:.3e} "
               f"[{max_d / bound:.3f} of it]; top-1 agreement {top1}/{len(ref)}; greedy {NEW_TOKENS} tokens "
               f"{'identical' if first_diff is None else f'differ from token {first_diff}'}", flush=True)
         self.report[quant] = {"max_abs_dlogit": max_d, "bound": bound, "max_abs_logit": float(np.abs(ref).max()),
@@ -201,7 +213,18 @@ class EngineAgainstReference(unittest.TestCase):
             margin = top2_margin(model.logits(ctx).numpy()[-1])
             print(f"    reference {ref_gen}\n    engine    {eng_gen}\n"
                   f"    reference top-2 margin at the first difference: {margin:.3e}", flush=True)
-        self.assertLessEqual(max_d, bound, f"{quant}: engine logits differ from the reference")
+        over = np.flatnonzero(diff.max(axis=1) > bound)
+        if ACT == "int8" and over.size and int(over[0]) in ties:
+            mode_effect = float(np.abs(ref - ReferenceModel(self.checkpoint, quant).logits(self.ids).numpy()).max())
+            print(f"    int8: a near rounding tie at position {over[0]} (ties at {ties[:8]}); bound held before it; "
+                  f"after it max|dlogit| {max_d:.3e} against the mode's own effect {mode_effect:.3e}", flush=True)
+            self.report[quant].update({"near_tie_positions": ties, "bound_held_before": int(over[0]),
+                                       "mode_effect": mode_effect})
+            self.assertLessEqual(max_d, mode_effect, f"{quant}: engine int8 mode differs more than the mode itself")
+            self.assertGreaterEqual(top1, 0.9 * len(ref), f"{quant}: top-1 agreement")
+            return
+        self.assertLessEqual(max_d, bound, f"{quant}: engine logits differ from the reference"
+                             + (f" (first at position {over[0]}, near ties at {ties[:8]})" if over.size else ""))
         self.assertEqual(eng_gen, ref_gen, f"{quant}: greedy continuations differ")
         # Without --ignore-eos the engine stops after the first end-of-sequence token it emits.
         expect = truncate_after_eos(ref_gen, eos_ids(MODEL_DIR))

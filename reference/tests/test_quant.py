@@ -165,5 +165,35 @@ class BlockQuantization(unittest.TestCase):
         self.assertFalse(np.isnan(effective_weight(np.zeros((2, 64), np.float32), "q8_0")).any())
 
 
+
+class ActivationQuantization(unittest.TestCase):
+    """The int8-activation mode's blocks (engine/src/activation_quant.h computes the same)."""
+
+    def test_ties_round_away_with_the_block_max_at_127(self):
+        from smol_reference.quant import quantize_activations
+        x = np.zeros((1, 32), np.float32)
+        x[0, :7] = [127, 2.5, -2.5, 0.5, -0.5, 3.49, -126.5]  # max 127: d = 1, id = 1, x * id = x
+        codes, d = quantize_activations(x)
+        self.assertEqual(d[0, 0], np.float32(1))
+        self.assertEqual(codes[0, 0, :7].tolist(), [127, 3, -3, 1, -1, 3, -127])
+
+    def test_partial_last_block_zero_block_and_fake_quantized_values(self):
+        from smol_reference.quant import fake_quantize_activations, quantize_activations
+        rng = np.random.default_rng(4)
+        x = rng.uniform(-4, 4, size=(3, 72)).astype(np.float32)  # blocks of 32, 32 and 8
+        x[1, 32:64] = 0
+        codes, d = quantize_activations(x)
+        self.assertEqual(codes.shape, (3, 3, 32))
+        self.assertTrue((codes[:, 2, 8:] == 0).all(), "the partial block is padded with zero codes")
+        self.assertEqual(d[1, 1], 0)
+        self.assertTrue((codes[1, 1] == 0).all())
+        np.testing.assert_array_equal(d[:, 2], np.max(np.abs(x[:, 64:]), axis=1).astype(np.float32) / np.float32(127))
+        self.assertTrue((np.abs(codes).max(axis=2)[d > 0] == 127).all())
+        x2 = fake_quantize_activations(x)
+        self.assertEqual(x2.shape, x.shape)
+        step = np.repeat(d, 32, axis=1)[:, :72]
+        self.assertTrue((np.abs(x2 - x) <= step * np.float32(0.5) * (1 + 1e-6)).all())
+
+
 if __name__ == "__main__":
     unittest.main()

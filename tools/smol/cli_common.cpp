@@ -67,7 +67,12 @@ void simd_options::apply() const {
 void engine_options::add_to(CLI::App& command) {
     add_integer_flag(command, "-t,--threads", threads, 1, thread_pool::max_threads, "engine threads (default: every core)");
     simd.add_to(command);
+    command.add_option("--act", act, "engine activations in products with quantized weights: f32 (exact, default) or int8 "
+                                     "(blocks of 32 with a float32 scale, as llama.cpp's Q8_0 dot products)")
+        ->check(CLI::IsMember({"f32", "int8"}));
 }
+
+activation_numerics engine_options::activations() const { return *parse_activation_numerics(act); }
 
 int32_t engine_options::thread_count() const {
     simd.apply();
@@ -106,6 +111,7 @@ std::unique_ptr<inference_backend> backend_options::make(const loaded_model& mod
     options.context = context;
     apply_rtl(options);
     if (name == "engine") options.threads = cpu.thread_count();  // also applies --no-simd
+    options.act = cpu.activations();
     return make_backend(name, model, options);
 }
 

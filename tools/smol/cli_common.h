@@ -2,6 +2,7 @@
 // Options and parsing shared by the subcommands that run a model.
 #include "backends/src/registry.h"
 #include "engine/chat/chat_template.h"
+#include "engine/src/activation_quant.h"
 #include "engine/src/generate.h"
 #include "model/src/model_loader.h"
 #include "engine/src/sampler.h"
@@ -48,9 +49,11 @@ struct simd_options {
 struct engine_options {
     std::optional<int64_t> threads;  // none: every core
     simd_options simd;
+    std::string act = "f32";  // --act: activation numerics (engine/src/activation_quant.h)
 
     void add_to(CLI::App& command);
     int32_t thread_count() const;  // validated (-t 1..256), after applying --simd
+    activation_numerics activations() const;
 };
 
 // --backend engine|iss|rtl: where the forward pass runs (the C++ engine, or the firmware on the ISS,

@@ -4,6 +4,7 @@
 #include "backends/src/registry.h"
 #include "common/error.h"
 #include "common/cpu_features.h"
+#include "engine/src/kernels.h"
 #include "engine/src/perf_measure.h"
 #include "engine/src/sampler.h"
 #include "tools/smol/cli_common.h"
@@ -82,6 +83,7 @@ void register_bench(CLI::App& app) {
         int32_t repetitions = 5;
         int32_t bandwidth_mb = -1;  // twice the last-level cache, at least 256 MiB
         simd_options simd;
+        std::string act = "f32";
         bool json = false;
     };
     auto opts = std::make_shared<options>();
@@ -95,6 +97,8 @@ void register_bench(CLI::App& app) {
                      "DRAM bandwidth buffer, MiB (default: twice the last-level cache, at least 256; 0: skip)");
     cmd->add_flag("--json", opts->json, "print the results as JSON on stdout");
     opts->simd.add_to(*cmd);
+    cmd->add_option("--act", opts->act, "activations in products with quantized weights: f32 (exact, default) or int8")
+        ->check(CLI::IsMember({"f32", "int8"}));
     cmd->callback([opts] {
         const options& o = *opts;
         std::vector<int32_t> thread_counts;
@@ -118,11 +122,17 @@ void register_bench(CLI::App& app) {
         if (o.model.context_length == -1) context = static_cast<int32_t>(needed);
         smol::backend_options run_options;
         run_options.context = context;
+        run_options.act = *parse_activation_numerics(o.act);
         // o.simd.apply() above chose the tier; the kernels named here are the ones the runs will use.
         const char* kernels = simd_level_name(active_simd());
+        // With int8 activations the quantized products run the tier's integer kernel (avx512-vnni, avx2, portable).
+        const std::string act = run_options.act == activation_numerics::int8
+                                    ? fmt::format("int8 ({} integer dot products)", ::smol::kernels::int8_kernel_name())
+                                    : std::string("f32");
         const int64_t weight_bytes = decode_weight_bytes(model.weights());
-        fmt::print(stderr, "{}: {} weights, {} kernels (CPU: {}), loaded in {:.3f} s; {:.1f} MB read per decoded token\n",
-                   o.model.path, quant_scheme_name(model.weights().quant), kernels, cpu_feature_list(), load_seconds, double(weight_bytes) / 1e6);
+        fmt::print(stderr, "{}: {} weights, {} activations, {} kernels (CPU: {}), loaded in {:.3f} s; {:.1f} MB read per decoded token\n",
+                   o.model.path, quant_scheme_name(model.weights().quant), act, kernels, cpu_feature_list(), load_seconds,
+                   double(weight_bytes) / 1e6);
 
         nlohmann::json runs = nlohmann::json::array();
         double first_eval_seconds = -1.0;  // the first run of all: reads the mmapped weights from the page cache or disk
@@ -197,6 +207,8 @@ void register_bench(CLI::App& app) {
             {"model", o.model.path},
             {"quant", quant_scheme_name(model.weights().quant)},
             {"simd", kernels},
+            {"act", o.act},
+            {"int8_kernel", ::smol::kernels::int8_kernel_name()},
             {"hidden_size", c.hidden_size},
             {"n_layers", c.n_layers},
             {"vocab_size", c.vocab_size},

@@ -2,6 +2,7 @@
 #include "common/cpu_features.h"
 #include "common/error.h"
 #include "common/input_file.h"
+#include "engine/src/kernels.h"
 #include "tools/smol/cli_output.h"
 #include "tools/smol/commands.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
         std::string tier;
         try {
             tier = smol::simd_level_name(smol::active_simd());
+            tier += fmt::format(", int8 activations {}", smol::kernels::int8_kernel_name());
         } catch (const smol::error& e) {
             tier = fmt::format("none ({})", e.what());
         }
