@@ -78,6 +78,7 @@ def bind(parameters, config):
 
     model = reference.ReferenceModel.__new__(reference.ReferenceModel)
     model.config, model.quant = config, "f32"
+    model.int8_inputs, model.near_tie_rows = False, set()  # exact float32 activations, as training uses
     model.embed = parameters[EMBED]
     model.lm_head = reference.prepare_weight(model.embed)
     model.final_norm = parameters[FINAL_NORM]
