@@ -85,36 +85,6 @@ def main():
             print(f"\nNot yet synthesized, so not in the total: {', '.join(missing)}.")
 
     gate_rows = [(t, load(root, t, "gates", "gates.json")) for t in tops]
-    # A block synthesized with its submodules as black boxes (the core): its own logic plus each
-    # submodule's figures from that submodule's own run.
-    for top, area in rows:
-        if not area:
-            continue
-        own = area["modules"].get(top, {})
-        subs = own.get("instances_of", {})
-        blocks = {s: load(root, s, "synth", "area.json") for s in subs}
-        if not subs or not any(blocks.values()) or len(area["modules"]) > 1:
-            continue
-        parts = [(f"`{top}` (its own logic)", 1, own["cells"], own["flops"], own["area_um2"])]
-        missing = []
-        for sub, n in sorted(subs.items()):
-            b = blocks[sub]
-            if b:
-                parts.append((f"`{sub}`", n, b["top"]["cells"], b["top"]["flops"], b["top"]["area_um2"]))
-            else:
-                missing.append(sub)
-        total = sum(n * a for _, n, _, _, a in parts)
-        flops = sum(n * f for _, n, _, f, _ in parts)
-        print(f"\n`{top}` by module (each submodule synthesized as its own block, the core's own logic with "
-              f"them as black boxes):\n")
-        print("| module | instances | cells | flip-flops | area (um^2) | share of the area |")
-        print("|---|---|---|---|---|---|")
-        for name, n, c, f, a in sorted(parts, key=lambda p: -p[1] * p[4]):
-            print(f"| {name} | {n} | {n * c:,} | {n * f:,} | {n * a:,.0f} | {100 * n * a / total:.1f} % |")
-        print(f"| total | | {sum(n * c for _, n, c, _, _ in parts):,} | {flops:,} | {total:,.0f} | 100 % |")
-        if missing:
-            print(f"\nNot yet synthesized, so not in the total: {', '.join(missing)}.")
-
     gate_rows = [(t, g) for t, g in gate_rows if g]
     if gate_rows:
         print("\n| block | operation | ISS vectors | result | seconds |")
