@@ -55,6 +55,12 @@ try {
     }
   };
 
+  // A tiny model on a fast machine can finish the whole reply before the page's first read of the stream, so
+  // every event would arrive in one piece and nothing could be seen streaming. A slow link (about 20 KB/s, a
+  // few SSE events per delivery) makes the reply arrive over seconds on any machine.
+  await send("Network.enable", {}, sessionId);
+  await send("Network.emulateNetworkConditions",
+             { offline: false, latency: 0, downloadThroughput: 20000, uploadThroughput: -1 }, sessionId);
   const model = await until("the model name", `(() => { const t = document.getElementById("model")?.textContent;
                                                       return t && t !== "connecting..." ? t : ""; })()`);
   assert.equal(model, "serve-tiny");
@@ -70,7 +76,7 @@ try {
                   document.getElementById("input").value = "Tell me a story.";
                   document.getElementById("send").click(); true`);
   // Watch the reply while it streams: partial text must be seen before the reply is done.
-  const end = Date.now() + 30000;
+  const end = Date.now() + 120000;
   let state = "";
   for (;;) {
     const v = await evaluate(`(() => { const r = document.querySelector(".msg.assistant, .msg.error");
