@@ -7,7 +7,8 @@
 #
 # As matvec_q8: a row is fsetbase / acczero / one block MAC over the row / accread (the weight pointer walks
 # on into the next row's blocks); 16 rows fill v0 and leave in one store. Each block's scale is applied
-# inside the MACs, so there is no scaling pass.
+# inside the MACs, so there is no scaling pass. The two kernels differ only in the MAC instruction (the
+# assembler has no macros, and a branch per row to choose it would cost an instruction per row).
         .global matvec_q8_0
 matvec_q8_0:
         bnez    r13, matvec_q8          # rows that are not whole blocks: int8 with row scales (docs/model-format.md)
