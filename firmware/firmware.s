@@ -6,12 +6,14 @@
         .include "kernels/forward.s"
         .include "kernels/matvec_q8.s"
         .include "kernels/matvec_f32.s"
+        .include "kernels/matvec_block.s"
         .include "kernels/rmsnorm.s"
         .include "kernels/rope.s"
         .include "kernels/attention.s"
         .include "kernels/silu_mul.s"
         .include "kernels/residual.s"
         .include "kernels/embed.s"
+        .include "kernels/embed_block.s"
 
 # Return address for kernels called directly by the host (kernel tests): ra = host_return.
         .global host_return

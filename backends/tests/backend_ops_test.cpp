@@ -154,8 +154,10 @@ std::vector<model_case> model_cases() {
 const std::vector<suite_backend>& suite_backends() {
     static const std::vector<suite_backend> all = {
         {"engine_portable", "engine", true, "engine", {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
-        {"iss", "iss", false, "engine", {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r}, 1e-4, 5},
-        {"iss_portable", "iss", true, "iss", {quant_scheme::q8, quant_scheme::q8r}, 0.0, 5, true},
+        {"iss", "iss", false, "engine",
+         {quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0, quant_scheme::q4_0}, 1e-4, 5},
+        {"iss_portable", "iss", true, "iss", {quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0, quant_scheme::q4_0},
+         0.0, 5, true},
 #if SMOL_HAVE_RTL
         {"rtl", "rtl", false, "iss", {quant_scheme::q8, quant_scheme::q8r}, 0.0, 5, true},
 #endif

@@ -43,5 +43,9 @@ embed_f32:
 embed:
         li      r5, DESC_ADDR
         lw      r5, D_weight_kind(r5)
-        bnez    r5, embed_f32
-        j       embed_q8
+        beqz    r5, embed_q8
+        li      r6, WEIGHT_KIND_F32
+        beq     r5, r6, embed_f32
+        li      r6, WEIGHT_KIND_Q8_0
+        beq     r5, r6, embed_q8_0
+        j       embed_q4_0

@@ -83,5 +83,7 @@ matvec_f32:
 matvec:
         li      r5, DESC_ADDR
         lw      r5, D_weight_kind(r5)
-        bnez    r5, matvec_f32
-        j       matvec_q8
+        beqz    r5, matvec_q8
+        li      r6, WEIGHT_KIND_F32
+        beq     r5, r6, matvec_f32
+        j       matvec_block            # q8_0 or q4_0

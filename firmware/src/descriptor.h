@@ -36,7 +36,7 @@ struct descriptor {
     uint32_t hidden, inter, n_layers, n_heads, n_kv_heads, head_dim, vocab, context;
     uint32_t q_dim, kv_dim, group;        // n_heads*head_dim, n_kv_heads*head_dim, n_heads/n_kv_heads
     float eps, attn_scale;                // rms_norm_eps, 1/sqrt(head_dim)
-    uint32_t scale_stride;                // 0 (q8: one scale per tensor) or 4 (q8r: one per row) bytes per row
+    uint32_t scale_stride;                // 0 (q8: one scale per tensor) or 4 (q8r, q8_0, q4_0: one per row) bytes per row
     // Mailbox: the host writes token and position before each forward pass.
     uint32_t token, pos;
     // Buffers.
@@ -46,12 +46,16 @@ struct descriptor {
     uint32_t kv_layer_bytes;              // context * kv_dim * 4
     uint32_t x, xb, q, att, hb, hb2, scores, logits;
     uint32_t layers;                      // address of n_layers layer_records
-    uint32_t weight_kind;                 // weight_kind_int8 or weight_kind_f32: which matvec/embed kernels run
+    uint32_t weight_kind;                 // weight_kind_*: which matvec/embed kernels run
 };
 
 // The matrices' element type (descriptor::weight_kind); f32 matrices have no scales (their fields are 0).
+// With q8_0 / q4_0 the matrices are llama.cpp blocks with no scales field, except those whose rows are not
+// whole blocks: int8 with row scales (docs/model-format.md), told apart by a non-zero scales address.
 inline constexpr uint32_t weight_kind_int8 = 0;
 inline constexpr uint32_t weight_kind_f32 = 1;
+inline constexpr uint32_t weight_kind_q8_0 = 2;
+inline constexpr uint32_t weight_kind_q4_0 = 3;
 
 struct field {
     std::string_view name;

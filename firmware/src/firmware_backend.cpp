@@ -58,6 +58,11 @@ const char* halt_code_name(uint32_t code) {
 }  // namespace
 
 bool firmware_runs(quant_scheme scheme) {
+    return scheme == quant_scheme::f32 || scheme == quant_scheme::q8 || scheme == quant_scheme::q8r ||
+           scheme == quant_scheme::q8_0 || scheme == quant_scheme::q4_0;
+}
+
+bool rtl_runs(quant_scheme scheme) {
     return scheme == quant_scheme::f32 || scheme == quant_scheme::q8 || scheme == quant_scheme::q8r;
 }
 
@@ -66,7 +71,7 @@ firmware_backend::firmware_backend(const model_weights& weights, std::span<const
     : w_(weights), image_(image), context_(context_length) {
     const model_config& c = w_.config;
     if (!firmware_runs(w_.quant))
-        fail("the firmware runs f32, q8 or q8r weights; this model holds {} weights: pass --quant f32, q8 or q8r",
+        fail("the firmware runs f32, q8, q8r, q8_0 or q4_0 weights; this model holds {} weights",
              quant_scheme_name(w_.quant));
     if (context_length < 1 || context_length > c.max_position_embeddings)
         fail("context length {} is out of range 1..{} (max_position_embeddings)", context_length, c.max_position_embeddings);
@@ -106,13 +111,27 @@ void firmware_backend::write_descriptor() {
     d.group = u32(c.n_heads / c.n_kv_heads);
     d.eps = c.rms_norm_eps;
     d.attn_scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));  // as the engine computes it
-    d.scale_stride = w_.quant == quant_scheme::q8r ? 4 : 0;
     const bool f32 = w_.quant == quant_scheme::f32;
-    d.weight_kind = f32 ? weight_kind_f32 : weight_kind_int8;
-    // A matrix's data and scales (none for f32), checked to be of the kind the descriptor says.
+    const bool blocks = w_.quant == quant_scheme::q8_0 || w_.quant == quant_scheme::q4_0;
+    // q8_0/q4_0 tensors whose rows are not whole blocks are int8 with one scale per row, as in q8r.
+    d.scale_stride = w_.quant == quant_scheme::q8r || blocks ? 4 : 0;
+    d.weight_kind = f32                              ? weight_kind_f32
+                    : w_.quant == quant_scheme::q8_0 ? weight_kind_q8_0
+                    : w_.quant == quant_scheme::q4_0 ? weight_kind_q4_0
+                                                     : weight_kind_int8;
+    const weight_dtype block_dtype = w_.quant == quant_scheme::q4_0 ? weight_dtype::q4_0 : weight_dtype::q8_0;
+    // A matrix's data and scales (none for f32 and block tensors), checked to be of the kind the descriptor
+    // says: the block kernels take a zero scales address for blocks and a non-zero one for int8 rows.
     auto matrix = [&](const matrix_view& m, const char* what, int32_t layer, uint32_t& data, uint32_t& scales) {
-        if (m.dtype != (f32 ? weight_dtype::f32 : weight_dtype::q8))
-            fail("model/descriptor mismatch: tensor {} of layer {} is not {}", what, layer, f32 ? "f32" : "int8");
+        if (blocks && m.dtype == block_dtype) {
+            data = at(m.blocks, what, layer);
+            scales = 0;
+            return;
+        }
+        const bool int8_per_row = blocks && m.dtype == weight_dtype::q8 && m.scale_count == m.rows;
+        if (m.dtype != (f32 ? weight_dtype::f32 : weight_dtype::q8) || (blocks && !int8_per_row))
+            fail("model/descriptor mismatch: tensor {} of layer {} is not {}", what, layer,
+                 f32 ? "f32" : blocks ? fmt::format("{} blocks or int8 with row scales", quant_scheme_name(w_.quant)) : "int8");
         data = f32 ? at(m.f32, what, layer) : at(m.q8, what, layer);
         scales = f32 ? 0 : at(m.scales, what, layer);
     };

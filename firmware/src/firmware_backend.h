@@ -16,10 +16,13 @@ namespace smol::firmware {
 
 // The weight schemes the firmware has kernels for.
 bool firmware_runs(quant_scheme scheme);
+// The schemes the RTL core runs them for: not q8_0 / q4_0, whose block-scaled MACs (q8bmacn, q4bmacn) the
+// core does not implement yet (docs/rtl.md); the ISS runs every firmware scheme.
+bool rtl_runs(quant_scheme scheme);
 
 class firmware_backend final : public inference_backend {
 public:
-    // `image` is the converted model image (docs/model-format.md) that `weights` views; int8 schemes only.
+    // `image` is the converted model image (docs/model-format.md) that `weights` views.
     // `make_target` is called once, with the memory size the plan needs.
     firmware_backend(const model_weights& weights, std::span<const std::byte> image, int32_t context_length,
                      const target_factory& make_target);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# `--backend iss` through the smol CLI against the default engine, on a tiny model, both INT8 schemes:
+# `--backend iss` through the smol CLI against the default engine, on a tiny model, the INT8 and block schemes:
 # logits (same-shape .npy, within 1e-4 x max|logit|), generate --ids and -p (identical output), piped chat
 # (identical replies), and a converted model file.
 set -eu
 smol=$1; model=$2; dir=$3; python=$4
 rm -rf "$dir"; mkdir -p "$dir"
 ids=1,504,33,7001,12,12,950,4,8000,61,2222,17,3,96,40,40,0
-for q in q8 q8r; do
+for q in q8 q8r q8_0 q4_0; do
   "$smol" logits -m "$model" --quant $q --ids $ids -o "$dir/engine.$q.npy"
   "$smol" logits -m "$model" --quant $q --ids $ids -o "$dir/iss.$q.npy" --backend iss
   "$python" - "$dir/engine.$q.npy" "$dir/iss.$q.npy" <<'PY'

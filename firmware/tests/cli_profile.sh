@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `smol profile --json` on a tiny model: the analytic table and the per-kernel ISS counts at two positions.
+# `smol profile --json` on a tiny model: the analytic table and the per-kernel ISS counts at two positions, and
+# the q8_0 / q4_0 kernels at position 0.
 set -eu
 smol=$1; model=$2; python=$3
 "$smol" profile -m "$model" --pos 0,7 --json | "$python" -c '
@@ -19,4 +20,19 @@ for r in runs:
 assert runs[1]["iss"]["instructions"] > runs[0]["iss"]["instructions"]
 '
 "$smol" profile -m "$model" --pos 0 | grep -q "^matvec_q8 "
+# The block schemes: tiny's intermediate size 176 is not whole blocks, so w_down (176 columns) is int8 and runs in
+# matvec_q8, every other matrix in the block kernel; the embedding row comes from the block embedding kernel.
+for q in q8_0 q4_0; do
+  "$smol" profile -m "$model" --quant $q --pos 0 --json | "$python" -c '
+import json, sys
+q = sys.argv[1]
+r = json.load(sys.stdin)[0]
+kernels = {k["kernel"]: k for k in r["iss"]["kernels"]}
+assert kernels["embed_" + q]["instructions"] > 0, kernels.keys()
+assert kernels["matvec_q8"]["macs"] == 3 * 64 * 176, kernels["matvec_q8"]
+matmul = sum(o["macs"] for o in r["operations"] if "attention" not in o["operation"])
+assert kernels["matvec_" + q]["macs"] == matmul - 3 * 64 * 176, (kernels["matvec_" + q], matmul)
+print(q, r["iss"]["instructions"], "instructions")
+' $q
+done
 echo ok

@@ -66,7 +66,9 @@ TEST_P(tiny_schemes, cache_persists_across_eval_calls) {
     EXPECT_EQ(last, std::vector<float>(whole.end() - long(vocab), whole.end()));
 }
 
-INSTANTIATE_TEST_SUITE_P(tiny, tiny_schemes, ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r),
+INSTANTIATE_TEST_SUITE_P(tiny, tiny_schemes,
+                         ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0,
+                                           quant_scheme::q4_0),
                          [](const auto& p) { return std::string(smol::quant_scheme_name(p.param)); });
 
 // Errors are clear and happen before anything runs.
@@ -109,11 +111,14 @@ TEST(iss_errors, image_of_another_model_is_refused) {
               "model/descriptor mismatch: the model image says intermediate_size 64, the model config 48");
 }
 
-TEST(iss_errors, block_weights_are_refused) {
+// A block-scheme tensor the descriptor cannot describe (int8 with one tensor scale) is refused by name.
+TEST(iss_errors, block_scheme_tensor_of_another_kind_is_refused) {
     auto m = smol::testing::random_image_model(smol::testing::small_config(), quant_scheme::q4_0);
-    EXPECT_NE(error_of([&] { firmware_backend(m.weights, {m.image.data(), m.image.size()}, 8, iss_target_factory()); })
-                  .find("the firmware runs f32, q8 or q8r weights; this model holds q4_0 weights"),
-              std::string::npos);
+    smol::model_weights w = m.weights;
+    auto q8 = smol::testing::random_image_model(smol::testing::small_config(), quant_scheme::q8);
+    w.layers[0].wk = q8.weights.layers[0].wk;  // int8 with one scale, and outside this image
+    EXPECT_EQ(error_of([&] { firmware_backend(w, {m.image.data(), m.image.size()}, 8, iss_target_factory()); }),
+              "model/descriptor mismatch: tensor wk of layer 0 is not q4_0 blocks or int8 with row scales");
 }
 
 TEST(iss_errors, memory_beyond_32_bits_is_refused) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
@@ -24,6 +25,7 @@ public:
 
     void put(uint32_t addr, const std::vector<float>& v) { m_.mem().write(addr, v.data(), v.size() * 4); }
     void put(uint32_t addr, const std::vector<int8_t>& v) { m_.mem().write(addr, v.data(), v.size()); }
+    void put(uint32_t addr, const std::vector<uint8_t>& v) { m_.mem().write(addr, v.data(), v.size()); }
     std::vector<float> get(uint32_t addr, size_t n) {
         std::vector<float> v(n);
         m_.mem().read(addr, v.data(), n * 4);
@@ -185,6 +187,108 @@ TEST(firmware_kernels, embed_q8_dequantizes_one_row_exactly) {
         std::vector<float> want(cols);
         for (uint32_t j = 0; j < cols; ++j) want[j] = float(w[3 * cols + j]) * scales[stride ? 3 : 0];
         EXPECT_EQ(k.get(buf_c, cols), want);
+    }
+}
+
+// llama.cpp blocks, built here: the scale halves decoded by IEEE binary16's definition (normal and subnormal).
+double half_value(uint16_t h) {
+    const int e = (h >> 10) & 31, m = h & 0x3ff;
+    const double v = e == 0 ? std::ldexp(double(m), -24) : std::ldexp(1.0 + m / 1024.0, e - 15);
+    return (h & 0x8000) ? -v : v;
+}
+
+struct block_tensor {
+    bool q4 = false;
+    uint32_t rows = 0, cols = 0;
+    std::vector<uint8_t> bytes;
+    std::vector<int32_t> codes;   // rows x cols
+    std::vector<double> scale;    // rows x cols/32
+    uint32_t block_bytes() const { return q4 ? 18 : 34; }
+};
+
+// Codes from a fixed pattern covering the whole range; scales from `halves` in turn.
+block_tensor make_blocks(bool q4, uint32_t rows, uint32_t cols, const std::vector<uint16_t>& halves) {
+    block_tensor t{q4, rows, cols, {}, std::vector<int32_t>(size_t(rows) * cols), {}};
+    size_t n = 0;
+    for (uint32_t r = 0; r < rows; ++r)
+        for (uint32_t b = 0; b < cols / 32; ++b, ++n) {
+            const uint16_t h = halves[n % halves.size()];
+            t.scale.push_back(half_value(h));
+            t.bytes.push_back(uint8_t(h & 0xff));
+            t.bytes.push_back(uint8_t(h >> 8));
+            int32_t* c = &t.codes[size_t(r) * cols + 32 * b];
+            for (int k = 0; k < 32; ++k) c[k] = q4 ? int((n * 7 + k * 5) % 16) - 8 : int((n * 31 + k * 53) % 256) - 128;
+            if (q4)
+                for (int j = 0; j < 16; ++j) t.bytes.push_back(uint8_t((c[j] + 8) | ((c[j + 16] + 8) << 4)));
+            else
+                for (int k = 0; k < 32; ++k) t.bytes.push_back(uint8_t(int8_t(c[k])));
+        }
+    return t;
+}
+
+// Block matrices in place: rows around the 16-row groups, 1 and 3 blocks per row, both formats.
+TEST(firmware_kernels, matvec_block_formats) {
+    const std::vector<uint16_t> halves = {0x2a3c, 0xa51f, 0x1c00, 0x3001, 0x9e66};
+    for (bool q4 : {false, true})
+        for (uint32_t rows : {1u, 15u, 16u, 17u, 40u})
+            for (uint32_t cols : {32u, 96u}) {
+                kernel_machine k;
+                block_tensor t = make_blocks(q4, rows, cols, halves);
+                auto in = ramp(cols, 0.1f, 0.02f);
+                k.put(buf_a + 1, t.bytes);  // odd address: blocks are byte-aligned
+                k.put(buf_b, in);
+                k.call(q4 ? "matvec_q4_0" : "matvec_q8_0", {buf_d, buf_b, buf_a + 1, 0, rows, cols, 4});
+                std::vector<double> want(rows);
+                for (uint32_t r = 0; r < rows; ++r)
+                    for (uint32_t j = 0; j < cols; ++j)
+                        want[r] += t.codes[size_t(r) * cols + j] * t.scale[size_t(r) * (cols / 32) + j / 32] * in[j];
+                SCOPED_TRACE(testing::Message() << (q4 ? "q4_0" : "q8_0") << " rows " << rows << " cols " << cols);
+                expect_near_rel(k.get(buf_d, rows), want, 1e-5);
+            }
+}
+
+// A q8_0 / q4_0 file's tensor whose rows are not whole blocks is int8 with row scales: a non-zero scales
+// address sends it to matvec_q8.
+TEST(firmware_kernels, matvec_block_kernels_take_int8_tensors_to_matvec_q8) {
+    const uint32_t rows = 17, cols = 40;
+    for (const char* kernel : {"matvec_q8_0", "matvec_q4_0"}) {
+        kernel_machine k;
+        std::vector<int8_t> w(size_t(rows) * cols);
+        for (size_t i = 0; i < w.size(); ++i) w[i] = int8_t(int((i * 53 + 7) % 255) - 127);
+        auto in = ramp(cols, 0.1f, 0.02f);
+        auto scales = ramp(rows, 0.001f, 0.02f);
+        k.put(buf_a, w);
+        k.put(buf_b, in);
+        k.put(buf_c, scales);
+        k.call(kernel, {buf_d, buf_b, buf_a, buf_c, rows, cols, 4});
+        std::vector<double> want(rows);
+        for (uint32_t r = 0; r < rows; ++r) {
+            for (uint32_t j = 0; j < cols; ++j) want[r] += double(w[size_t(r) * cols + j]) * in[j];
+            want[r] *= scales[r];
+        }
+        SCOPED_TRACE(kernel);
+        expect_near_rel(k.get(buf_d, rows), want, 1e-5);
+    }
+}
+
+// Every row of a block embedding table dequantized exactly as the engine does (fp32(code) * fp32(d)), with
+// scales that are normal, subnormal, negative and zero halves (the software widening's cases).
+TEST(firmware_kernels, embed_block_rows_are_exact) {
+    const std::vector<uint16_t> halves = {0x3c00, 0x0123, 0xb9a0, 0x0000, 0x8001, 0x7bff, 0x0400, 0x83ff, 0x2e66};
+    const uint32_t vocab = 5, cols = 64;
+    for (bool q4 : {false, true}) {
+        block_tensor t = make_blocks(q4, vocab, cols, halves);
+        for (uint32_t token = 0; token < vocab; ++token) {
+            kernel_machine k;
+            k.put(buf_a + 3, t.bytes);
+            k.call(q4 ? "embed_q4_0" : "embed_q8_0", {buf_c, buf_a + 3, 0, token, cols, 4});
+            std::vector<float> want(cols);
+            for (uint32_t j = 0; j < cols; ++j)
+                want[j] = float(t.codes[size_t(token) * cols + j]) * float(t.scale[size_t(token) * (cols / 32) + j / 32]);
+            SCOPED_TRACE(testing::Message() << (q4 ? "q4_0" : "q8_0") << " token " << token);
+            const std::vector<float> got = k.get(buf_c, cols);
+            for (uint32_t j = 0; j < cols; ++j) EXPECT_EQ(std::bit_cast<uint32_t>(got[j]), std::bit_cast<uint32_t>(want[j])) << j;
+        }
     }
 }
 

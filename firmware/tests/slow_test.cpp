@@ -1,5 +1,5 @@
 // The instruction budget of the firmware on the full SmolLM2-135M geometry (random weights): at most 10M
-// dynamic instructions per token at position 0, both INT8 schemes. Labels firmware and slow. (Its logits and
+// dynamic instructions per token at position 0, the INT8 and block schemes. Labels firmware and slow. (Its logits and
 // greedy continuation against the engine: backend_ops.iss.smollm2_135m.*, backends/tests.)
 #include "engine/src/make_model.h"
 #include "engine/tests/test_models.h"
@@ -25,7 +25,8 @@ TEST_P(smollm2_135m, instructions_per_token_at_position_0) {
     EXPECT_LE(iss.last_run().retired, 10'000'000u);
 }
 
-INSTANTIATE_TEST_SUITE_P(all, smollm2_135m, ::testing::Values(quant_scheme::q8, quant_scheme::q8r),
+INSTANTIATE_TEST_SUITE_P(all, smollm2_135m, ::testing::Values(quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0,
+                                                                  quant_scheme::q4_0),
                          [](const auto& p) { return std::string(smol::quant_scheme_name(p.param)); });
 
 }  // namespace

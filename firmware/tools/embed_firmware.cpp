@@ -35,6 +35,8 @@ std::string descriptor_include() {
     s += fmt::format(".equ HALT_OK, {}\n.equ HALT_BAD_DESCRIPTOR, {}\n.equ HALT_BAD_TOKEN, {}\n.equ HALT_BAD_POSITION, {}\n",
                      uint32_t(halt_code::ok), uint32_t(halt_code::bad_descriptor), uint32_t(halt_code::bad_token),
                      uint32_t(halt_code::bad_position));
+    s += fmt::format(".equ WEIGHT_KIND_INT8, {}\n.equ WEIGHT_KIND_F32, {}\n.equ WEIGHT_KIND_Q8_0, {}\n.equ WEIGHT_KIND_Q4_0, {}\n",
+                     weight_kind_int8, weight_kind_f32, weight_kind_q8_0, weight_kind_q4_0);
     return s;
 }
 

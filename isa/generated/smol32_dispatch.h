@@ -129,5 +129,7 @@
     X(vq8mul, 0, 1, 0) \
     X(vq8mac, 0, 2, 0) \
     X(qgetbase, 0, 0, 0) \
-    X(fgetbase, 0, 0, 0)
+    X(fgetbase, 0, 0, 0) \
+    X(q8bmacn, 0, 0, 2) \
+    X(q4bmacn, 0, 0, 2)
 

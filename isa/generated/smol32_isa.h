@@ -187,10 +187,12 @@ enum class opcode : uint16_t {
     vq8mac,
     qgetbase,
     fgetbase,
+    q8bmacn,
+    q4bmacn,
     halt,
     invalid,  // decode() result for an illegal word; not an instruction
 };
-inline constexpr std::size_t opcode_count = 112;
+inline constexpr std::size_t opcode_count = 114;
 static_assert(static_cast<std::size_t>(opcode::invalid) == opcode_count);
 
 enum class field_role : uint8_t { dst, src, imm };  // register written / register read / immediate

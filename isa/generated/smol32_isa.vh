@@ -3,7 +3,7 @@
 `ifndef SMOL32_ISA_VH
 `define SMOL32_ISA_VH
 
-`define SMOL_OPCODE_COUNT 112
+`define SMOL_OPCODE_COUNT 114
 `define SMOL_OPCODE_BITS 7
 
 // Operand fields: bit range.
@@ -386,7 +386,13 @@
 `define SMOL_OP_FGETBASE_ID 7'd110
 `define SMOL_OP_FGETBASE_MASK 32'hfc1fffff
 `define SMOL_OP_FGETBASE_MATCH 32'h0c000300
-`define SMOL_OP_HALT_ID 7'd111
+`define SMOL_OP_Q8BMACN_ID 7'd111
+`define SMOL_OP_Q8BMACN_MASK 32'hffe0ffff
+`define SMOL_OP_Q8BMACN_MATCH 32'h0c000340
+`define SMOL_OP_Q4BMACN_ID 7'd112
+`define SMOL_OP_Q4BMACN_MASK 32'hffe0ffff
+`define SMOL_OP_Q4BMACN_MATCH 32'h0c000380
+`define SMOL_OP_HALT_ID 7'd113
 `define SMOL_OP_HALT_MASK 32'hffffffff
 `define SMOL_OP_HALT_MATCH 32'hfc000000
 

@@ -1,9 +1,10 @@
 // ISS speed benchmark: Q8 matrix-vector products the size of one SmolLM2-135M forward pass
 // (30 layers of q/k/v/o/gate/up/down + the 49152 x 576 LM head = 134,479,872 MACs), as firmware:
 // the inner loop is `q8macinc 64; loop`, the row loop reads the accumulator and stores the result.
-// Usage: iss_bench_q8_matvec [--portable] [--rowwise] [--runs N]
+// Usage: iss_bench_q8_matvec [--portable] [--rowwise] [--format q8_0|q4_0] [--runs N]
 //   --portable  use the std::fma kernel instead of AVX2 (the two must give the same outputs)
 //   --rowwise   one `q8macn` per row instead of the 64-wide inner loop
+//   --format    llama.cpp blocks instead of int8: one `q8bmacn` / `q4bmacn` per row (docs/isa.md section 7)
 #include "isa/generated/smol32_isa.h"
 #include "iss/src/machine.h"
 
@@ -42,7 +43,9 @@ constexpr uint32_t code_base = 0x1000, desc_base = 0x10000, act_base = 0x100000,
                    weight_base = 0x1000000;
 
 // r1 scratch, r3 out ptr, r6 activations, r8 chunks, r9 rows, r10 inner count, r20 descriptor, r21 matrices
-std::vector<uint32_t> firmware(uint32_t matrices, bool rowwise) {
+// block: q8bmacn or q4bmacn over each row's cols/32 blocks (rowwise implied), or halt for plain int8.
+std::vector<uint32_t> firmware(uint32_t matrices, bool rowwise, opcode block) {
+    const bool blocks = block != opcode::halt;
     std::vector<uint32_t> p;
     auto li = [&](unsigned r, uint32_t v) {
         p.push_back(enc(opcode::lui, {r, v >> 16}));
@@ -59,12 +62,15 @@ std::vector<uint32_t> firmware(uint32_t matrices, bool rowwise) {
     size_t mat = p.size();
     p.push_back(enc(opcode::lw, {9, 0, 20}));
     p.push_back(enc(opcode::lw, {8, 4, 20}));
-    if (!rowwise) p.push_back(enc(opcode::srli, {8, 8, 6}));
+    if (blocks) p.push_back(enc(opcode::srli, {8, 8, 5}));
+    else if (!rowwise) p.push_back(enc(opcode::srli, {8, 8, 6}));
     li(3, out_base);
     size_t row = p.size();
     p.push_back(enc(opcode::fsetbase, {6}));
     p.push_back(enc(opcode::acczero, {}));
-    if (rowwise) {
+    if (blocks) {
+        p.push_back(enc(block, {8}));
+    } else if (rowwise) {
         p.push_back(enc(opcode::q8macn, {8}));
     } else {
         p.push_back(enc(opcode::add, {10, 8, 0}));
@@ -86,25 +92,33 @@ std::vector<uint32_t> firmware(uint32_t matrices, bool rowwise) {
 
 int main(int argc, char** argv) {
     bool portable = false, rowwise = false;
+    std::string format = "int8";
     int runs = 3;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--portable") portable = true;
         else if (a == "--rowwise") rowwise = true;
         else if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
+        else if (a == "--format" && i + 1 < argc) format = argv[++i];
         else {
-            fmt::print(stderr, "usage: iss_bench_q8_matvec [--portable] [--rowwise] [--runs N]\n");
+            fmt::print(stderr, "usage: iss_bench_q8_matvec [--portable] [--rowwise] [--format q8_0|q4_0] [--runs N]\n");
             return 2;
         }
     }
+    if (format != "int8" && format != "q8_0" && format != "q4_0") {
+        fmt::print(stderr, "bench: --format {} is not q8_0 or q4_0\n", format);
+        return 2;
+    }
+    const opcode block = format == "q8_0" ? opcode::q8bmacn : format == "q4_0" ? opcode::q4bmacn : opcode::halt;
+    const uint64_t block_bytes = format == "q8_0" ? 34 : 18;
     auto shapes = smollm2_135m();
     uint64_t macs = 0, weight_bytes = 0;
     for (shape s : shapes) macs += uint64_t{s.rows} * s.cols;
-    weight_bytes = macs;
+    weight_bytes = block == opcode::halt ? macs : macs / 32 * block_bytes;
 
     smol::iss::machine m(smol::iss::default_mem_size,
                          portable ? smol::iss::q8_mac_portable : smol::iss::q8_mac_best());
-    auto code = firmware(static_cast<uint32_t>(shapes.size()), rowwise);
+    auto code = firmware(static_cast<uint32_t>(shapes.size()), rowwise, block);
     m.mem().write(code_base, code.data(), code.size() * 4);
     std::vector<uint32_t> desc;
     for (shape s : shapes) desc.insert(desc.end(), {s.rows, s.cols});
@@ -115,6 +129,11 @@ int main(int argc, char** argv) {
         uint64_t v = next();
         std::memcpy(m.mem().data() + weight_base + i, &v, 8);
     }
+    if (block != opcode::halt)  // every block scale a normal half in 2^-10 .. 2^-7 (random bytes could be inf/NaN)
+        for (uint64_t b = 0; b < weight_bytes; b += block_bytes) {
+            const uint16_t h = static_cast<uint16_t>(0x1400 + next() % 0x0c00);
+            std::memcpy(m.mem().data() + weight_base + b, &h, 2);
+        }
     for (uint32_t i = 0; i < 1536; ++i) {
         float a = static_cast<float>(static_cast<int64_t>(next() % 2001) - 1000) / 1000.0f;
         std::memcpy(m.mem().data() + act_base + 4 * i, &a, 4);
@@ -144,9 +163,12 @@ int main(int argc, char** argv) {
     }
     uint32_t checksum = 0;
     for (uint32_t i = 0; i < 49152; ++i) checksum = checksum * 31 + m.mem().read32(out_base + 4 * i);
-    fmt::print("q8 matvec, SmolLM2-135M forward pass: {} matrices, {} MACs, kernel {}, loop {}\n", shapes.size(),
-               m.stats().macs, portable ? "portable" : (smol::iss::cpu_has_avx2_fma() ? "avx2" : "portable"),
-               rowwise ? "q8macn per row" : "q8macinc 64 + loop");
+    fmt::print("{} matvec, SmolLM2-135M forward pass: {} matrices, {} MACs, {} weight bytes, kernel {}, loop {}\n", format,
+               shapes.size(), m.stats().macs, weight_bytes,
+               portable ? "portable" : (smol::iss::cpu_has_avx2_fma() ? "avx2" : "portable"),
+               block != opcode::halt ? std::string(smol::isa::describe(block).mnemonic) + " per row"
+               : rowwise             ? std::string("q8macn per row")
+                                     : std::string("q8macinc 64 + loop"));
     fmt::print("best of {}: {} instructions, output checksum {:08x}\n", runs, instret, checksum);
     fmt::print("  wall       {:.4f} s   {:.1f} MIPS   {:.3g} MAC/s\n", best, instret / best / 1e6, m.stats().macs / best);
     fmt::print("  thread CPU {:.4f} s   {:.1f} MIPS   {:.3g} MAC/s   (the figure that matters on a shared machine)\n",

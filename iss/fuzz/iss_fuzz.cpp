@@ -1,5 +1,5 @@
 // libFuzzer target: any byte string is a program (32-bit little-endian words at address 0 of a 64 KiB
-// machine, so the memory edge is near). Two machines, one with the AVX2 Q8 kernel and one with the
+// machine, so the memory edge is near). Two machines, one with the AVX2 Q8 (and block-MAC) kernels and one with the
 // portable kernel, run it in lockstep through the commit log; they must agree on every retired
 // instruction, every trap and the final state, and the run must end in a halt, a trap or the limit.
 #include "iss/src/machine.h"

@@ -46,6 +46,23 @@ SMOL_EXEC(q8mac) { return mac<Observe, false>(h, o.qn()); }
 SMOL_EXEC(q8macinc) { return mac<Observe, true>(h, o.qn()); }
 SMOL_EXEC(q8macn) { return mac<Observe, true>(h, h.x(o.rs1())); }
 
+// rs1 llama.cpp blocks from wptr times 32 rs1 activations from aptr; both pointers walk past what was read.
+// The ranges are 64-bit products, so a huge count is a fault, never a wrapped-around small range.
+template <bool Observe>
+bool block_mac(hart<Observe> h, uint64_t n, block_format f) {
+    const uint32_t w = h.q8().wptr, a = h.q8().aptr;
+    if (!h.can_load(w, n * block_bytes(f), align<Observe>::byte) ||
+        !h.can_load(a, 4 * block_elements * n, align<Observe>::word))
+        return false;
+    h.qb_mac(w, a, n, f);
+    h.acc_written();
+    h.set_qwptr(static_cast<uint32_t>(w + n * block_bytes(f)));
+    h.set_qaptr(static_cast<uint32_t>(a + 4 * block_elements * n));
+    return true;
+}
+SMOL_EXEC(q8bmacn) { return block_mac(h, h.x(o.rs1()), block_format::q8_0); }
+SMOL_EXEC(q4bmacn) { return block_mac(h, h.x(o.rs1()), block_format::q4_0); }
+
 // vl int8 weights from wptr, dequantized lane by lane; wptr advances by vl.
 template <bool Observe, typename Lane>
 bool vq8(hart<Observe> h, unsigned vd, Lane&& lane_fn) {

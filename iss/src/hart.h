@@ -20,7 +20,7 @@ struct core {
         std::array<isa::operands, code_page_words> insn;
     };
 
-    core(memory& m, q8_mac_fn q8) : mem(m), q8_kernel(q8), code(m.size() >> code_page_shift) {}
+    core(memory& m, q8_mac_fn q8) : mem(m), q8_kernel(q8), qb_kernel(qb_mac_for(q8)), code(m.size() >> code_page_shift) {}
 
     void invalidate_code(uint64_t addr, uint64_t n) {
         if (!any_code || n == 0) return;
@@ -30,6 +30,7 @@ struct core {
     arch_state s;
     memory& mem;
     q8_mac_fn q8_kernel;
+    qb_mac_fn qb_kernel;
     std::vector<std::unique_ptr<code_page>> code;  // decoded words, by page number; null = not decoded
     bool any_code = false;
     commit_record record;
@@ -108,6 +109,11 @@ public:
     void q8_mac(uint32_t w, uint32_t a, uint64_t n) {
         c_.q8_kernel(c_.s.q8.acc.data(), reinterpret_cast<const int8_t*>(c_.mem.data() + w), c_.mem.data() + a, n);
         c_.macs += n;
+    }
+    // n blocks at w (checked by the caller) times 32n activations at a.
+    void qb_mac(uint32_t w, uint32_t a, uint64_t n, block_format f) {
+        c_.qb_kernel(c_.s.q8.acc.data(), c_.mem.data() + w, c_.mem.data() + a, n, f);
+        c_.macs += n * block_elements;
     }
     void count_macs(uint64_t n) { c_.macs += n; }
 

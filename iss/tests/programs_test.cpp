@@ -20,7 +20,7 @@ TEST_P(program, passes_its_own_checks) {
     EXPECT_EQ(r.r10, 0u) << path << ": check " << r.r10 << " failed";
 }
 
-constexpr const char* program_names[] = {"int_alu", "memory", "control", "fp", "vector", "q8"};
+constexpr const char* program_names[] = {"int_alu", "memory", "control", "fp", "vector", "q8", "q8_block"};
 
 INSTANTIATE_TEST_SUITE_P(classes, program, ::testing::ValuesIn(program_names),
                          [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });

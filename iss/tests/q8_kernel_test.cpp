@@ -81,7 +81,7 @@ TEST(q8_kernel, hand_checked_lanes) {
 
 }  // namespace
 
-// Lockstep: the same random Q8/vector program on two machines, one per kernel; the commit logs must be
+// Lockstep: the same random Q8/vector program (block-scaled MACs included) on two machines, one per kernel; the commit logs must be
 // identical line by line (first mismatch reported with both lines).
 
 namespace {
@@ -118,7 +118,7 @@ TEST(q8_kernel, lockstep_machines_with_each_kernel_agree) {
         prog.push_back(encode_or_die(opcode::fsetbase, {2}));
         prog.push_back(encode_or_die(opcode::acczero, {}));
         for (int k = 0; k < 200; ++k) {
-            switch (rng() % 5) {
+            switch (rng() % 7) {
             case 0: prog.push_back(encode_or_die(opcode::q8macinc, {int64_t{16} << pick(3)})); break;
             case 1: prog.push_back(encode_or_die(opcode::q8mac, {int64_t{16} << pick(3)})); break;
             case 2:
@@ -126,6 +126,10 @@ TEST(q8_kernel, lockstep_machines_with_each_kernel_agree) {
                 prog.push_back(encode_or_die(opcode::q8macn, {3}));
                 break;
             case 3: prog.push_back(encode_or_die(opcode::accread, {1 + pick(31)})); break;
+            case 5: case 6:  // block-scaled MACs over the random bytes (scales include inf, NaN, subnormal halves)
+                li(3, static_cast<uint32_t>(pick(4)));
+                prog.push_back(encode_or_die(rng() % 2 ? opcode::q8bmacn : opcode::q4bmacn, {3}));
+                break;
             default:
                 prog.push_back(encode_or_die(opcode::vq8mac, {pick(8), pick(32)}));
                 break;

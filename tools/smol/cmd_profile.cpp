@@ -118,7 +118,8 @@ void register_profile(CLI::App& app) {
                     "positions to profile, comma-separated (default 0,255 on iss; 0 on rtl, where each position "
                     "before the last costs a simulated forward pass)");
     cmd->add_flag("--json", opts->json, "print JSON instead of tables");
-    cmd->footer("An HF directory is profiled with q8 weights unless --quant says f32 or q8r (the schemes the firmware runs).");
+    cmd->footer("An HF directory is profiled with q8 weights unless --quant says f32, q8r, q8_0 or q4_0 (the schemes the firmware "
+                "runs; the RTL core runs f32, q8 and q8r).");
     cmd->callback([opts] {
         const bool on_rtl = opts->backend.name == "rtl";
         std::vector<int32_t> positions =

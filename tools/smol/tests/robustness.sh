@@ -201,7 +201,7 @@ argument_errors)
     "$smol" --help >/dev/null || bad "--help is not exit 0"
     err=$("$smol" make-model --preset tiny --out "$model" 2>&1); grep -q "^make-model:" <<<"$err" && bad "progress printed before the error: $err"
     "$smol" convert -m "$model" --quant q4_0 -o q4_0.smol 2>/dev/null || exit 1
-    expect_error "converted file holds q4_0 ones; convert the HF checkpoint again with --quant f32, q8 or q8r" "$smol" generate -m q4_0.smol --ids 1 --backend iss
+    "$smol" generate -m q4_0.smol --ids 1 -n 1 --backend iss >/dev/null 2>&1 || bad "a converted q4_0 file does not run on --backend iss"
     ;;
 chat_lines_and_commands)
     out=$(printf 'Hi\r\n/bogus thing\r\n/exit\r\nnever read\n' | timeout 60 "$smol" chat -m "$model" -n 2 --seed 1 2>&1); status=$?
