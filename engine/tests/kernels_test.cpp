@@ -1,4 +1,4 @@
-// The active tier's kernels (SMOL_SIMD, as the CTest names say: avx2.*, avx512.*) against the portable
+// The active tier's kernels (SMOL_SIMD, as the CTest names say: avx2.*, avx512.*, amx.*) against the portable
 // ones on random data and awkward sizes (columns not a multiple of eight or sixteen, single rows, row ranges
 // that do not start at zero), for every weight type. In the portable.* run they have nothing to compare
 // against and say so by skipping.
@@ -176,6 +176,10 @@ TEST(cpu_features, tiers_are_ordered_and_named) {
     if (smol::cpu_supports(smol::simd_level::avx512)) {
         EXPECT_TRUE(smol::cpu_supports(smol::simd_level::avx2));
     }
+    if (smol::cpu_supports(smol::simd_level::amx)) {
+        EXPECT_TRUE(smol::cpu_supports(smol::simd_level::avx512));
+        EXPECT_TRUE(smol::cpu_has_avx512_vnni());
+    }
     EXPECT_TRUE(smol::cpu_supports(smol::best_simd()));
     for (int i = 0; i < int(smol::simd_level::count); ++i) {
         const auto level = static_cast<smol::simd_level>(i);
@@ -204,6 +208,15 @@ TEST(cpu_features, set_simd_switches_tiers_and_refuses_missing_ones) {
             ADD_FAILURE() << "set_simd(avx512) accepted on a CPU without AVX-512";
         } catch (const smol::error& e) {
             EXPECT_NE(std::string(e.what()).find("lacks"), std::string::npos) << e.what();
+        }
+    }
+    if (!smol::cpu_supports(smol::simd_level::amx)) {  // AMX needs CPUID bits and Linux's grant of the tile state
+        try {
+            smol::set_simd(smol::simd_level::amx);
+            ADD_FAILURE() << "set_simd(amx) accepted where " << smol::simd_unavailable_reason(smol::simd_level::amx);
+        } catch (const smol::error& e) {
+            EXPECT_NE(std::string(e.what()).find(smol::simd_unavailable_reason(smol::simd_level::amx)), std::string::npos)
+                << e.what();
         }
     }
     smol::set_simd(before);
