@@ -233,9 +233,133 @@ void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, 
     _tile_release();
 }
 
+// ---- The float32 mode on AMX-BF16, for q8 / q8r weights (per tensor or per row scale, no block scales) ----
+// An int8 code is exact in bf16. A float32 activation x is split exactly into three bf16 terms by
+// truncation: hi = x with its low 16 bits cleared, mid = (x - hi) likewise, lo = x - hi - mid (each difference
+// is exact in float32, and 3 x 8 significant bits cover x's 24). tdpbf16ps multiplies bf16 pairs exactly in
+// float32 and adds into float32 C elements, flushing denormal inputs and results to zero (a term below 2^-126
+// is lost). So C[t][r] = the sum over the row of code * x as hi, mid and lo products per 32 columns, added
+// in float32 in the tile unit's order: a float32 dot product in another order than the avx512 kernels',
+// the same for a (token, row) whatever the tile, thread or batch (of 16 tokens or more). Then out = C * the
+// row's scale, as every tier. q8_0 / q4_0 (codes times a float16 scale, not exact in bf16) stay on avx512.
+
+constexpr int bf16_k = 32;                        // bf16 values per tile row of A (64 bytes)
+constexpr int bf16_b_tile_bytes = group * 64;     // 16 rows of 64 bytes: 32 k x 16 weight rows
+void (*avx512_matmul_rows)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t, float*) = nullptr;
+
+struct bf16_buffers {
+    std::vector<uint16_t> split;  // 3 x (tokens rounded up to 16) x k_pad: hi, mid, lo
+    std::vector<uint16_t> rows;   // 16 x k_pad: a panel's codes as bf16, row-major
+    std::vector<uint16_t> panel;  // k_pad / 32 B tiles
+};
+
+bf16_buffers& bf16_bufs() {
+    thread_local bf16_buffers b;
+    return b;
+}
+
+void configure_bf16_tiles() {
+    tile_config cfg;
+    cfg.rows[0] = group, cfg.colsb[0] = 64;  // C: 16 tokens x 16 rows of float32
+    for (int a = 1; a <= 3; ++a) cfg.rows[a] = group, cfg.colsb[a] = 64;  // A hi, mid, lo: 16 tokens x 32 bf16
+    cfg.rows[4] = bf16_k / 2, cfg.colsb[4] = 64;                            // B: 16 pairs of k x 16 rows
+    _tile_loadconfig(&cfg);
+}
+
+__m256i top_halves(__m512i v) { return _mm512_cvtepi32_epi16(_mm512_srli_epi32(v, 16)); }
+
+// Tokens [0, n) of `in` (cols floats each) split into hi / mid / lo bf16 rows of k_pad (zero past cols and
+// past n up to a multiple of 16 tokens).
+void split_activations(bf16_buffers& buf, const float* in, int32_t n, int64_t cols, int64_t k_pad) {
+    const int64_t n_pad = (n + group - 1) / group * group, plane = n_pad * k_pad;
+    buf.split.assign(size_t(3 * plane), 0);
+    const __m512i high = _mm512_set1_epi32(int32_t(0xffff0000u));
+    for (int32_t t = 0; t < n; ++t)
+        for (int64_t j = 0; j < cols; j += 16) {
+            const __mmask16 mask = cols - j >= 16 ? __mmask16(0xffff) : row_mask(int(cols - j));
+            const __m512 x = _mm512_maskz_loadu_ps(mask, in + t * cols + j);
+            const __m512 hi = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), high));
+            const __m512 r1 = _mm512_sub_ps(x, hi);
+            const __m512 mid = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(r1), high));
+            const __m512 lo = _mm512_sub_ps(r1, mid);
+            uint16_t* dst = buf.split.data() + t * k_pad + j;
+            _mm256_mask_storeu_epi16(dst, mask, top_halves(_mm512_castps_si512(hi)));
+            _mm256_mask_storeu_epi16(dst + plane, mask, top_halves(_mm512_castps_si512(mid)));
+            _mm256_mask_storeu_epi16(dst + 2 * plane, mask, top_halves(_mm512_castps_si512(lo)));
+        }
+}
+
+// Rows [r0, r0 + n) of q8 codes as bf16 in the B layout: tile b, row kk holds (k = 2kk, 2kk + 1) of each of
+// the 16 weight rows, one dword per row; rows past n and columns past cols zero.
+void repack_bf16(bf16_buffers& buf, const matrix_view& m, int32_t r0, int n, int64_t k_pad) {
+    buf.rows.assign(size_t(group * k_pad), 0);
+    for (int i = 0; i < n; ++i) {
+        const int8_t* q = m.q8 + int64_t(r0 + i) * m.cols;
+        for (int64_t j = 0; j < m.cols; j += 16) {
+            const __mmask16 mask = m.cols - j >= 16 ? __mmask16(0xffff) : row_mask(int(m.cols - j));
+            const __m512 v = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, q + j)));
+            _mm256_mask_storeu_epi16(buf.rows.data() + i * k_pad + j, mask, top_halves(_mm512_castps_si512(v)));
+        }
+    }
+    const int64_t tiles = k_pad / bf16_k;
+    buf.panel.resize(size_t(tiles * bf16_b_tile_bytes / 2));
+    const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i offsets = _mm512_mullo_epi32(lane, _mm512_set1_epi32(int32_t(k_pad * 2)));
+    for (int64_t b = 0; b < tiles; ++b)
+        for (int kk = 0; kk < bf16_k / 2; ++kk)
+            _mm512_storeu_si512(buf.panel.data() + b * bf16_b_tile_bytes / 2 + kk * 32,
+                                _mm512_i32gather_epi32(offsets, buf.rows.data() + b * bf16_k + 2 * kk, 1));
+}
+
+void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
+                      int32_t row_end) {
+    bf16_buffers& buf = bf16_bufs();
+    const int64_t cols = m.cols, k_pad = (cols + bf16_k - 1) / bf16_k * bf16_k, tiles = k_pad / bf16_k;
+    const int64_t n_pad = (n_tokens + group - 1) / group * group, plane = n_pad * k_pad;
+    split_activations(buf, in, n_tokens, cols, k_pad);
+    configure_bf16_tiles();
+    alignas(64) float c[group * group];
+    for (int32_t r0 = row_begin; r0 < row_end; r0 += group) {
+        const int n_rows = std::min<int32_t>(group, row_end - r0);
+        repack_bf16(buf, m, r0, n_rows, k_pad);
+        alignas(64) float scales[group] = {};
+        for (int i = 0; i < n_rows; ++i) scales[i] = m.scale(r0 + i);
+        const __m512 row_scales = _mm512_load_ps(scales);
+        const __mmask16 mask = row_mask(n_rows);
+        for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
+            const uint16_t* a = buf.split.data() + t0 * k_pad;
+            __asm__ volatile("" ::: "memory");  // the split and panel written above are read by tileloadd
+            _tile_zero(0);
+            for (int64_t b = 0; b < tiles; ++b) {
+                _tile_loadd(4, buf.panel.data() + b * bf16_b_tile_bytes / 2, 64);
+                _tile_loadd(1, a + b * bf16_k, k_pad * 2);
+                _tile_loadd(2, a + plane + b * bf16_k, k_pad * 2);
+                _tile_loadd(3, a + 2 * plane + b * bf16_k, k_pad * 2);
+                _tile_dpbf16ps(0, 1, 4);
+                _tile_dpbf16ps(0, 2, 4);
+                _tile_dpbf16ps(0, 3, 4);
+            }
+            _tile_stored(0, c, 64);
+            const int n_tok = std::min<int32_t>(group, n_tokens - t0);
+            for (int t = 0; t < n_tok; ++t)
+                _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, mask, _mm512_mul_ps(_mm512_load_ps(c + t * group), row_scales));
+        }
+    }
+    _tile_release();
+}
+
+void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end,
+                 float* scratch) {
+    if (m.dtype == weight_dtype::q8 && n_tokens >= amx_tokens_min && row_begin < row_end)
+        matmul_rows_bf16(out, in, n_tokens, m, row_begin, row_end);
+    else avx512_matmul_rows(out, in, n_tokens, m, row_begin, row_end, scratch);
+}
+
 kernel_table make_table() {
     kernel_table table = avx512_kernels();
     table.level = simd_level::amx;
+    avx512_matmul_rows = table.matmul_rows;
+    table.matmul_rows = matmul_rows;
     table.matmul_rows_int8 = matmul_rows_int8;
     table.int8_kernel = "amx-int8 (prefill), avx512-vnni (decode)";
     return table;
