@@ -250,7 +250,7 @@ void (*avx512_matmul_rows)(float*, const float*, int32_t, const matrix_view&, in
 struct bf16_buffers {
     std::vector<uint16_t> split;  // 3 x (tokens rounded up to 16) x k_pad: hi, mid, lo
     std::vector<uint16_t> rows;   // 16 x k_pad: a panel's codes as bf16, row-major
-    std::vector<uint16_t> panel;  // k_pad / 32 B tiles
+    std::vector<uint16_t> panel[2];  // k_pad / 32 B tiles each, of two panels of 16 rows
 };
 
 bf16_buffers& bf16_bufs() {
@@ -263,6 +263,8 @@ void configure_bf16_tiles() {
     cfg.rows[0] = group, cfg.colsb[0] = 64;  // C: 16 tokens x 16 rows of float32
     for (int a = 1; a <= 3; ++a) cfg.rows[a] = group, cfg.colsb[a] = 64;  // A hi, mid, lo: 16 tokens x 32 bf16
     cfg.rows[4] = bf16_k / 2, cfg.colsb[4] = 64;                            // B: 16 pairs of k x 16 rows
+    cfg.rows[5] = group, cfg.colsb[5] = 64;                                 // C and B of a second panel
+    cfg.rows[6] = bf16_k / 2, cfg.colsb[6] = 64;
     _tile_loadconfig(&cfg);
 }
 
@@ -291,7 +293,7 @@ void split_activations(bf16_buffers& buf, const float* in, int32_t n, int64_t co
 
 // Rows [r0, r0 + n) of q8 codes as bf16 in the B layout: tile b, row kk holds (k = 2kk, 2kk + 1) of each of
 // the 16 weight rows, one dword per row; rows past n and columns past cols zero.
-void repack_bf16(bf16_buffers& buf, const matrix_view& m, int32_t r0, int n, int64_t k_pad) {
+void repack_bf16(bf16_buffers& buf, std::vector<uint16_t>& panel, const matrix_view& m, int32_t r0, int n, int64_t k_pad) {
     buf.rows.assign(size_t(group * k_pad), 0);
     for (int i = 0; i < n; ++i) {
         const int8_t* q = m.q8 + int64_t(r0 + i) * m.cols;
@@ -302,15 +304,26 @@ void repack_bf16(bf16_buffers& buf, const matrix_view& m, int32_t r0, int n, int
         }
     }
     const int64_t tiles = k_pad / bf16_k;
-    buf.panel.resize(size_t(tiles * bf16_b_tile_bytes / 2));
+    panel.resize(size_t(tiles * bf16_b_tile_bytes / 2));
     const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i offsets = _mm512_mullo_epi32(lane, _mm512_set1_epi32(int32_t(k_pad * 2)));
     for (int64_t b = 0; b < tiles; ++b)
         for (int kk = 0; kk < bf16_k / 2; ++kk)
-            _mm512_storeu_si512(buf.panel.data() + b * bf16_b_tile_bytes / 2 + kk * 32,
+            _mm512_storeu_si512(panel.data() + b * bf16_b_tile_bytes / 2 + kk * 32,
                                 _mm512_i32gather_epi32(offsets, buf.rows.data() + b * bf16_k + 2 * kk, 1));
 }
 
+// Scaled rows of one C tile (16 tokens x 16 rows from r0) into out.
+void store_c(const float* c, float* out, const matrix_view& m, int32_t t0, int n_tok, int32_t r0, int n_rows) {
+    alignas(64) float scales[group] = {};
+    for (int i = 0; i < n_rows; ++i) scales[i] = m.scale(r0 + i);
+    const __m512 row_scales = _mm512_load_ps(scales);
+    for (int t = 0; t < n_tok; ++t)
+        _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, row_mask(n_rows), _mm512_mul_ps(_mm512_load_ps(c + t * group), row_scales));
+}
+
+// Two panels of 16 rows per pass (C tiles 0 and 5), so that each A tile (16 tokens' hi, mid or lo, read
+// from L2: all the tokens' terms do not fit L1) serves 32 rows.
 void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
                       int32_t row_end) {
     bf16_buffers& buf = bf16_bufs();
@@ -318,31 +331,50 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
     const int64_t n_pad = (n_tokens + group - 1) / group * group, plane = n_pad * k_pad;
     split_activations(buf, in, n_tokens, cols, k_pad);
     configure_bf16_tiles();
-    alignas(64) float c[group * group];
-    for (int32_t r0 = row_begin; r0 < row_end; r0 += group) {
-        const int n_rows = std::min<int32_t>(group, row_end - r0);
-        repack_bf16(buf, m, r0, n_rows, k_pad);
-        alignas(64) float scales[group] = {};
-        for (int i = 0; i < n_rows; ++i) scales[i] = m.scale(r0 + i);
-        const __m512 row_scales = _mm512_load_ps(scales);
-        const __mmask16 mask = row_mask(n_rows);
+    alignas(64) float c[2][group * group];
+    for (int32_t r0 = row_begin; r0 < row_end; r0 += 2 * group) {
+        const int n0 = std::min<int32_t>(group, row_end - r0), n1 = std::clamp<int32_t>(row_end - r0 - group, 0, group);
+        repack_bf16(buf, buf.panel[0], m, r0, n0, k_pad);
+        if (n1 > 0) repack_bf16(buf, buf.panel[1], m, r0 + group, n1, k_pad);
+        const uint16_t* p0 = buf.panel[0].data();
+        const uint16_t* p1 = buf.panel[1].data();
         for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
             const uint16_t* a = buf.split.data() + t0 * k_pad;
-            __asm__ volatile("" ::: "memory");  // the split and panel written above are read by tileloadd
+            const int64_t stride = k_pad * 2;
+            __asm__ volatile("" ::: "memory");  // the split and panels written above are read by tileloadd
             _tile_zero(0);
-            for (int64_t b = 0; b < tiles; ++b) {
-                _tile_loadd(4, buf.panel.data() + b * bf16_b_tile_bytes / 2, 64);
-                _tile_loadd(1, a + b * bf16_k, k_pad * 2);
-                _tile_loadd(2, a + plane + b * bf16_k, k_pad * 2);
-                _tile_loadd(3, a + 2 * plane + b * bf16_k, k_pad * 2);
-                _tile_dpbf16ps(0, 1, 4);
-                _tile_dpbf16ps(0, 2, 4);
-                _tile_dpbf16ps(0, 3, 4);
+            if (n1 > 0) {
+                _tile_zero(5);
+                for (int64_t b = 0; b < tiles; ++b) {
+                    const int64_t off = b * bf16_b_tile_bytes / 2;
+                    _tile_loadd(4, p0 + off, 64);
+                    _tile_loadd(6, p1 + off, 64);
+                    _tile_loadd(1, a + b * bf16_k, stride);
+                    _tile_loadd(2, a + plane + b * bf16_k, stride);
+                    _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                    _tile_dpbf16ps(0, 1, 4);
+                    _tile_dpbf16ps(5, 1, 6);
+                    _tile_dpbf16ps(0, 2, 4);
+                    _tile_dpbf16ps(5, 2, 6);
+                    _tile_dpbf16ps(0, 3, 4);
+                    _tile_dpbf16ps(5, 3, 6);
+                }
+                _tile_stored(5, c[1], 64);
+            } else {
+                for (int64_t b = 0; b < tiles; ++b) {
+                    _tile_loadd(4, p0 + b * bf16_b_tile_bytes / 2, 64);
+                    _tile_loadd(1, a + b * bf16_k, stride);
+                    _tile_loadd(2, a + plane + b * bf16_k, stride);
+                    _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                    _tile_dpbf16ps(0, 1, 4);
+                    _tile_dpbf16ps(0, 2, 4);
+                    _tile_dpbf16ps(0, 3, 4);
+                }
             }
-            _tile_stored(0, c, 64);
+            _tile_stored(0, c[0], 64);
             const int n_tok = std::min<int32_t>(group, n_tokens - t0);
-            for (int t = 0; t < n_tok; ++t)
-                _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, mask, _mm512_mul_ps(_mm512_load_ps(c + t * group), row_scales));
+            store_c(c[0], out, m, t0, n_tok, r0, n0);
+            if (n1 > 0) store_c(c[1], out, m, t0, n_tok, r0 + group, n1);
         }
     }
     _tile_release();
