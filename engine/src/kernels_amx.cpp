@@ -1,5 +1,5 @@
 // The amx tier (common/cpu_features.h): the avx512 table, with the int8-activation prefill (activation_quant.h)
-// on AMX-INT8 tiles. Compiled with AVX-512, VNNI and AMX flags for this file only (cmake/smol_options.cmake)
+// on AMX-INT8 tiles and the float32-mode prefill of q8 / q8r weights on AMX-BF16 tiles (further below). Compiled with AVX-512, VNNI and AMX flags for this file only (cmake/smol_options.cmake)
 // and reached only through the amx kernel table after run-time detection (CPUID and Linux's grant of the
 // tile state).
 //
@@ -360,7 +360,7 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
                     _tile_dpbf16ps(5, 3, 6);
                 }
                 _tile_stored(5, c[1], 64);
-            } else {
+            } else {  // a last panel alone: no tile products for rows that do not exist
                 for (int64_t b = 0; b < tiles; ++b) {
                     _tile_loadd(4, p0 + b * bf16_b_tile_bytes / 2, 64);
                     _tile_loadd(1, a + b * bf16_k, stride);
