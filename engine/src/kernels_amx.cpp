@@ -60,6 +60,11 @@ struct alignas(64) tile_config {
     uint8_t rows[16] = {};
 };
 
+// GCC 12's _tile_loadconfig tells the compiler that ldtilecfg reads only the first 8 bytes of the
+// configuration, so the stores of the rest may be dropped or moved past it (then tiles stay unconfigured:
+// SIGILL); this operand is the whole 64-byte structure.
+void load_tile_config(const tile_config& cfg) { __asm__ volatile("ldtilecfg %0" ::"m"(cfg)); }
+
 void configure_tiles() {
     tile_config cfg;
     for (int pair : {0, 3}) {
@@ -67,7 +72,7 @@ void configure_tiles() {
         cfg.rows[tile_b0 + pair] = block_bytes / 4, cfg.colsb[tile_b0 + pair] = group * 4;
         cfg.rows[tile_c0 + pair] = group, cfg.colsb[tile_c0 + pair] = group * 4;
     }
-    _tile_loadconfig(&cfg);
+    load_tile_config(cfg);
 }
 
 // What a thread keeps between calls (grown, never shrunk: a prefill allocates only on its first matrices).
@@ -244,6 +249,7 @@ void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, 
 // row's scale, as every tier. q8_0 / q4_0 (codes times a float16 scale, not exact in bf16) stay on avx512.
 
 constexpr int bf16_k = 32;                        // bf16 values per tile row of A (64 bytes)
+static_assert(bf16_k == quant_block_size, "the block path takes one tile product per block");
 constexpr int bf16_b_tile_bytes = group * 64;     // 16 rows of 64 bytes: 32 k x 16 weight rows
 void (*avx512_matmul_rows)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t, float*) = nullptr;
 
@@ -251,6 +257,7 @@ struct bf16_buffers {
     std::vector<uint16_t> split;  // 3 x (tokens rounded up to 16) x k_pad: hi, mid, lo
     std::vector<uint16_t> rows;   // 16 x k_pad: a panel's codes as bf16, row-major
     std::vector<uint16_t> panel[2];  // k_pad / 32 B tiles each, of two panels of 16 rows
+    std::vector<float> d_w;          // q8_0 / q4_0: blocks x 16 block scales of a panel
 };
 
 bf16_buffers& bf16_bufs() {
@@ -265,7 +272,7 @@ void configure_bf16_tiles() {
     cfg.rows[4] = bf16_k / 2, cfg.colsb[4] = 64;                            // B: 16 pairs of k x 16 rows
     cfg.rows[5] = group, cfg.colsb[5] = 64;                                 // C and B of a second panel
     cfg.rows[6] = bf16_k / 2, cfg.colsb[6] = 64;
-    _tile_loadconfig(&cfg);
+    load_tile_config(cfg);
 }
 
 __m256i top_halves(__m512i v) { return _mm512_cvtepi32_epi16(_mm512_srli_epi32(v, 16)); }
@@ -291,11 +298,45 @@ void split_activations(bf16_buffers& buf, const float* in, int32_t n, int64_t co
         }
 }
 
-// Rows [r0, r0 + n) of q8 codes as bf16 in the B layout: tile b, row kk holds (k = 2kk, 2kk + 1) of each of
+__m256i bf16_of(__m128i codes) { return top_halves(_mm512_castps_si512(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(codes)))); }
+
+// q8_0 / q4_0 rows [r0, r0 + n): their codes (q4_0: nibble - 8) as bf16 into buf.rows, k_pad apart, and
+// their block scales into buf.d_w (16 per block, zero for the rows past n).
+void block_rows_bf16(bf16_buffers& buf, const matrix_view& m, int32_t r0, int n, int64_t k_pad) {
+    const int64_t blocks = m.cols / quant_block_size, row_bytes = m.row_bytes();
+    buf.d_w.assign(size_t(blocks * group), 0.0f);
+    for (int i = 0; i < n; ++i) {
+        uint16_t* dst = buf.rows.data() + i * k_pad;
+        const std::byte* row = m.blocks + int64_t(r0 + i) * row_bytes;
+        for (int64_t b = 0; b < blocks; ++b) {
+            __m128i lo, hi;
+            uint16_t d;
+            if (m.dtype == weight_dtype::q8_0) {
+                const auto* blk = reinterpret_cast<const block_q8_0*>(row) + b;
+                lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk->qs));
+                hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk->qs + 16));
+                d = blk->d;
+            } else {  // byte j: code j in the low nibble, code j + 16 in the high one, each plus 8
+                const auto* blk = reinterpret_cast<const block_q4_0*>(row) + b;
+                const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk->qs));
+                const __m128i nibble = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
+                lo = _mm_sub_epi8(_mm_and_si128(bytes, nibble), eight);
+                hi = _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), eight);
+                d = blk->d;
+            }
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + b * quant_block_size), bf16_of(lo));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + b * quant_block_size + 16), bf16_of(hi));
+            buf.d_w[size_t(b * group + i)] = _cvtsh_ss(d);
+        }
+    }
+}
+
+// Rows [r0, r0 + n) of q8 codes (or, through block_rows_bf16, q8_0 / q4_0 codes) as bf16 in the B layout: tile b, row kk holds (k = 2kk, 2kk + 1) of each of
 // the 16 weight rows, one dword per row; rows past n and columns past cols zero.
 void repack_bf16(bf16_buffers& buf, std::vector<uint16_t>& panel, const matrix_view& m, int32_t r0, int n, int64_t k_pad) {
     buf.rows.assign(size_t(group * k_pad), 0);
-    for (int i = 0; i < n; ++i) {
+    if (m.dtype != weight_dtype::q8) block_rows_bf16(buf, m, r0, n, k_pad);
+    for (int i = 0; i < n && m.dtype == weight_dtype::q8; ++i) {
         const int8_t* q = m.q8 + int64_t(r0 + i) * m.cols;
         for (int64_t j = 0; j < m.cols; j += 16) {
             const __mmask16 mask = m.cols - j >= 16 ? __mmask16(0xffff) : row_mask(int(m.cols - j));
@@ -380,10 +421,81 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
     _tile_release();
 }
 
+// q8_0 / q4_0: one C tile per block (three bf16 products: the codes times hi, mid and lo), added into
+// float32 accumulators in zmm times the block's float16 scale, blocks ascending:
+//     acc[t][r] = fma(C_b[t][r], d_w[r, b], acc[t][r]),    out = acc.
+// Two blocks in flight (C tiles 0 and 5, B tiles 4 and 6), one panel of 16 rows at a time.
+void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
+                             int32_t row_end) {
+    bf16_buffers& buf = bf16_bufs();
+    const int64_t k_pad = m.cols, tiles = k_pad / bf16_k;  // whole blocks: bf16_k == quant_block_size
+    const int64_t n_pad = (n_tokens + group - 1) / group * group, plane = n_pad * k_pad, stride = k_pad * 2;
+    split_activations(buf, in, n_tokens, m.cols, k_pad);
+    configure_bf16_tiles();
+    alignas(64) float c[2][group * group];
+    for (int32_t r0 = row_begin; r0 < row_end; r0 += group) {
+        const int n_rows = std::min<int32_t>(group, row_end - r0);
+        repack_bf16(buf, buf.panel[0], m, r0, n_rows, k_pad);
+        const uint16_t* p = buf.panel[0].data();
+        const float* d_w = buf.d_w.data();
+        for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
+            const uint16_t* a = buf.split.data() + t0 * k_pad;
+            __asm__ volatile("" ::: "memory");  // the split and panel written above are read by tileloadd
+            __m512 acc[group];
+            SMOL_UNROLL
+            for (int t = 0; t < group; ++t) acc[t] = _mm512_setzero_ps();
+            auto scale = [&](const float* cb, int64_t b) {
+                const __m512 dw = _mm512_loadu_ps(d_w + b * group);
+                SMOL_UNROLL
+                for (int t = 0; t < group; ++t) acc[t] = _mm512_fmadd_ps(_mm512_load_ps(cb + t * group), dw, acc[t]);
+            };
+            int64_t b = 0;
+            for (; b + 2 <= tiles; b += 2) {
+                _tile_zero(0);
+                _tile_zero(5);
+                _tile_loadd(4, p + b * bf16_b_tile_bytes / 2, 64);
+                _tile_loadd(6, p + (b + 1) * bf16_b_tile_bytes / 2, 64);
+                _tile_loadd(1, a + b * bf16_k, stride);
+                _tile_loadd(2, a + plane + b * bf16_k, stride);
+                _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                _tile_dpbf16ps(0, 1, 4);
+                _tile_dpbf16ps(0, 2, 4);
+                _tile_dpbf16ps(0, 3, 4);
+                _tile_loadd(1, a + (b + 1) * bf16_k, stride);
+                _tile_loadd(2, a + plane + (b + 1) * bf16_k, stride);
+                _tile_loadd(3, a + 2 * plane + (b + 1) * bf16_k, stride);
+                _tile_dpbf16ps(5, 1, 6);
+                _tile_dpbf16ps(5, 2, 6);
+                _tile_dpbf16ps(5, 3, 6);
+                _tile_stored(0, c[0], 64);
+                _tile_stored(5, c[1], 64);
+                scale(c[0], b);
+                scale(c[1], b + 1);
+            }
+            if (b < tiles) {
+                _tile_zero(0);
+                _tile_loadd(4, p + b * bf16_b_tile_bytes / 2, 64);
+                _tile_loadd(1, a + b * bf16_k, stride);
+                _tile_loadd(2, a + plane + b * bf16_k, stride);
+                _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                _tile_dpbf16ps(0, 1, 4);
+                _tile_dpbf16ps(0, 2, 4);
+                _tile_dpbf16ps(0, 3, 4);
+                _tile_stored(0, c[0], 64);
+                scale(c[0], b);
+            }
+            const int n_tok = std::min<int32_t>(group, n_tokens - t0);
+            for (int t = 0; t < n_tok; ++t) _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, row_mask(n_rows), acc[t]);
+        }
+    }
+    _tile_release();
+}
+
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end,
                  float* scratch) {
-    if (m.dtype == weight_dtype::q8 && n_tokens >= amx_tokens_min && row_begin < row_end)
-        matmul_rows_bf16(out, in, n_tokens, m, row_begin, row_end);
+    const bool tiles = n_tokens >= amx_tokens_min && row_begin < row_end;
+    if (tiles && m.dtype == weight_dtype::q8) matmul_rows_bf16(out, in, n_tokens, m, row_begin, row_end);
+    else if (tiles && m.dtype != weight_dtype::f32) matmul_rows_bf16_blocks(out, in, n_tokens, m, row_begin, row_end);
     else avx512_matmul_rows(out, in, n_tokens, m, row_begin, row_end, scratch);
 }
 
