@@ -17,7 +17,7 @@ endfunction()
 
 # Instruction-set flags for the SIMD kernel files only: the rest of the code stays baseline x86-64, and the
 # kernels are called only after run-time CPU detection (common/cpu_features.h).
-#   smol_simd_sources(avx2|avx512|avx512vnni FILES...): the flags of one kernel tier (common/cpu_features.h
+#   smol_simd_sources(avx2|avx512|avx512vnni|amx FILES...): the flags of one kernel tier (common/cpu_features.h
 #   says what each tier needs at run time; keep the two in step). avx512vnni is the avx512 tier's int8
 #   kernel, in a file of its own: it runs only where CPUID reports AVX512-VNNI as well.
 function(smol_simd_sources tier)
@@ -29,6 +29,8 @@ function(smol_simd_sources tier)
     list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq)
   elseif(tier STREQUAL "avx512vnni")
     list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni)
+  elseif(tier STREQUAL "amx")
+    list(APPEND flags -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vnni -mamx-tile -mamx-int8 -mamx-bf16)
   elseif(NOT tier STREQUAL "avx2")
     message(FATAL_ERROR "smol_simd_sources: unknown tier ${tier}")
   endif()

@@ -8,12 +8,17 @@
 #include <cpuid.h>
 #endif
 #include <cstdlib>
+#include <mutex>
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace smol {
 
 namespace {
 
-constexpr std::array<const char*, static_cast<size_t>(simd_level::count)> names = {"portable", "avx2", "avx512"};
+constexpr std::array<const char*, static_cast<size_t>(simd_level::count)> names = {"portable", "avx2", "avx512", "amx"};
 
 bool has(const char* feature) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -30,6 +35,14 @@ bool has(const char* feature) {
     if (std::string_view(feature) == "avx512dq") return __builtin_cpu_supports("avx512dq");
     if (std::string_view(feature) == "avx512vnni") return __builtin_cpu_supports("avx512vnni");
     if (std::string_view(feature) == "avx512bf16") return __builtin_cpu_supports("avx512bf16");
+    // AMX: CPUID.(7,0):EDX bits 22 (BF16), 24 (TILE), 25 (INT8); GCC 12's __builtin_cpu_supports lacks them.
+    const std::string_view f(feature);
+    if (f == "amx-tile" || f == "amx-int8" || f == "amx-bf16") {
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+        const unsigned bit = f == "amx-tile" ? 24 : f == "amx-int8" ? 25 : 22;
+        return (edx >> bit & 1u) != 0;
+    }
 #endif
     (void)feature;
     return false;
@@ -37,6 +50,33 @@ bool has(const char* feature) {
 
 constexpr const char* avx2_features[] = {"avx2", "fma", "f16c"};
 constexpr const char* avx512_features[] = {"avx512f", "avx512bw", "avx512vl", "avx512dq"};
+constexpr const char* amx_features[] = {"avx512vnni", "amx-tile", "amx-int8", "amx-bf16"};
+
+// The tile data registers (8 KiB of state) are off for a Linux process until it asks for them; the answer
+// holds for the whole process and every thread it starts. Asked once; empty when granted, else why not.
+std::string request_tile_state() {
+#if defined(__linux__) && defined(__x86_64__)
+    constexpr int arch_req_xcomp_perm = 0x1023, xfeature_xtiledata = 18;
+    // XCR0 bits 17 (XTILECFG) and 18 (XTILEDATA): the OS manages the tile state at all.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || (ecx & bit_OSXSAVE) == 0) return "the OS has not enabled XSAVE";
+    unsigned xcr0_lo = 0, xcr0_hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo >> 17 & 3u) != 3u) return "the OS does not save the AMX tile state (XCR0 bits 17-18)";
+    if (syscall(SYS_arch_prctl, arch_req_xcomp_perm, xfeature_xtiledata) != 0)
+        return "Linux refused the AMX tile state (arch_prctl ARCH_REQ_XCOMP_PERM failed)";
+    return {};
+#else
+    return "AMX tiles need Linux on x86-64 (arch_prctl)";
+#endif
+}
+
+const std::string& tile_state_reason() {
+    static std::once_flag once;
+    static std::string reason;
+    std::call_once(once, [] { reason = request_tile_state(); });
+    return reason;
+}
 
 // -1: nothing chosen yet (SMOL_SIMD or the CPU decide on first use).
 std::atomic<int> chosen{-1};
@@ -51,7 +91,7 @@ simd_level from_environment() {
     const char* env = std::getenv("SMOL_SIMD");
     if (!env || !*env) return best_simd();
     std::optional<simd_level> level = parse_simd_level(env);
-    if (!level) fail("SMOL_SIMD={}: unknown kernel tier (expected portable, avx2 or avx512)", env);
+    if (!level) fail("SMOL_SIMD={}: unknown kernel tier (expected portable, avx2, avx512 or amx)", env);
     return checked(*level, "SMOL_SIMD=");
 }
 
@@ -80,6 +120,11 @@ std::string simd_unavailable_reason(simd_level level) {
         case simd_level::avx512:
             if (!all(avx2_features)) return "this CPU lacks AVX2/FMA/F16C";
             return all(avx512_features) ? "" : "this CPU lacks AVX-512 F/BW/VL/DQ";
+        case simd_level::amx:
+            if (!all(avx2_features)) return "this CPU lacks AVX2/FMA/F16C";
+            if (!all(avx512_features)) return "this CPU lacks AVX-512 F/BW/VL/DQ";
+            if (!all(amx_features)) return "this CPU lacks AVX512-VNNI/AMX-TILE/AMX-INT8/AMX-BF16";
+            return tile_state_reason();
         case simd_level::count: break;
     }
     return "not a kernel tier";
@@ -97,7 +142,8 @@ simd_level best_simd() {
 
 std::string cpu_feature_list() {
     std::string list;
-    for (const char* f : {"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vnni", "avx512bf16"})
+    for (const char* f : {"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512vnni", "avx512bf16",
+                          "amx-tile", "amx-int8", "amx-bf16"})
         if (has(f)) list += list.empty() ? f : std::string(" ") + f;
     return list.empty() ? "no SIMD extension the kernels use" : list;
 }

@@ -2,7 +2,7 @@
 // Which SIMD tier the CPU kernels run: chosen once at run time from CPUID, so one binary serves every x86-64
 // machine. The engine's kernel tables (engine/src/kernel_table.h) and the ISS's Q8 MAC step
 // (iss/src/q8_kernel.h) both ask here, so SMOL_SIMD and --simd steer them alike.
-//   SMOL_SIMD=portable|avx2|avx512  forces a tier (an error if the CPU lacks it); unset: the best it has.
+//   SMOL_SIMD=portable|avx2|avx512|amx  forces a tier (an error if the CPU lacks it); unset: the best it has.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,12 +10,14 @@
 namespace smol {
 
 // Ordered: each tier needs everything the one before it does.
-enum class simd_level { portable, avx2, avx512, count };
+enum class simd_level { portable, avx2, avx512, amx, count };
 
 const char* simd_level_name(simd_level level);
 std::optional<simd_level> parse_simd_level(std::string_view name);
 
-// What a tier needs: avx2 = AVX2 + FMA + F16C; avx512 = that and AVX-512 F/BW/VL/DQ.
+// What a tier needs: avx2 = AVX2 + FMA + F16C; avx512 = that and AVX-512 F/BW/VL/DQ; amx = that, AVX512-VNNI
+// (its decode kernels) and AMX-TILE/INT8/BF16, with the tile data state granted to the process by Linux
+// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), requested once, on the first question about amx).
 bool cpu_supports(simd_level level);
 simd_level best_simd();  // the highest tier the CPU supports
 // AVX512-VNNI (vpdpbusd), which the avx512 tier's int8-activation kernel uses when the CPU has it (and the

@@ -1,6 +1,6 @@
 // Google Benchmark suite of the engine kernels, one by one, on SmolLM2-135M shapes: matrix-vector (decode)
 // and matrix-matrix (prefill) for every weight type, attention, norms. Matrix kernels and attention run on
-// every kernel tier the CPU has (names end in /portable, /avx2, /avx512; a missing tier reports an error).
+// every kernel tier the CPU has (names end in /portable, /avx2, /avx512, /amx; a missing tier reports an error).
 // Not a test: timings are never asserted. Run: build/engine/bench/engine_kernels_bench
 #include "common/cpu_features.h"
 #include "engine/src/kernel_table.h"
@@ -119,7 +119,8 @@ void matmul_shapes(benchmark::internal::Benchmark* b) {
 #define SMOL_MATMUL_BENCH_TIERS(dtype) \
     SMOL_MATMUL_BENCH(dtype, portable); \
     SMOL_MATMUL_BENCH(dtype, avx2);     \
-    SMOL_MATMUL_BENCH(dtype, avx512)
+    SMOL_MATMUL_BENCH(dtype, avx512);   \
+    SMOL_MATMUL_BENCH(dtype, amx)
 SMOL_MATMUL_BENCH_TIERS(q8);
 SMOL_MATMUL_BENCH_TIERS(q8_0);
 SMOL_MATMUL_BENCH_TIERS(q4_0);

@@ -1,7 +1,8 @@
 #pragma once
 // One table of kernel functions per SIMD tier (common/cpu_features.h): `portable` (plain C++, any CPU),
-// `avx2` (AVX2 + FMA + F16C) and `avx512` (AVX-512 F/BW/VL/DQ; its matrix kernels are its own, the rest
-// are the avx2 ones; its int8-activation kernel is the VNNI one when CPUID reports AVX512-VNNI, else avx2's). The kernels.h entry points call the active tier's table; the tests and benchmarks
+// `avx2` (AVX2 + FMA + F16C), `avx512` (AVX-512 F/BW/VL/DQ; its matrix kernels are its own, the rest
+// are the avx2 ones; its int8-activation kernel is the VNNI one when CPUID reports AVX512-VNNI, else avx2's)
+// and `amx` (the avx512 table with AMX-INT8 tiles for the int8-activation prefill, kernels_amx.cpp). The kernels.h entry points call the active tier's table; the tests and benchmarks
 // take each table directly to compare the tiers. Internal to the engine.
 #include "common/cpu_features.h"
 #include "engine/src/activation_quant.h"
@@ -37,6 +38,7 @@ const kernel_table& portable_kernels();
 // Only for a tier the CPU supports (cpu_supports); on other architectures only portable exists.
 const kernel_table& avx2_kernels();
 const kernel_table& avx512_kernels();
+const kernel_table& amx_kernels();
 
 // The int8-activation kernels the avx512 table chooses between (kernels_avx2.cpp, kernels_avx512_vnni.cpp).
 namespace avx2 {

@@ -172,6 +172,7 @@ const kernel_table& portable_kernels() {
 
 const kernel_table& kernels_for(simd_level level) {
 #if defined(__x86_64__)
+    if (level == simd_level::amx) return amx_kernels();
     if (level == simd_level::avx512) return avx512_kernels();
     if (level == simd_level::avx2) return avx2_kernels();
 #endif

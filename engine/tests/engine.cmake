@@ -1,7 +1,7 @@
 # Each engine test binary runs once per kernel tier (common/cpu_features.h), its CTest names prefixed
-# "portable.", "avx2." and "avx512." (SMOL_SIMD=<tier>). On a CPU without a tier its tests are skipped with
+# "portable.", "avx2.", "avx512." and "amx." (SMOL_SIMD=<tier>). On a CPU without a tier its tests are skipped with
 # the reason (simd_tier_environment.cpp), which CTest reports as skipped.
-set(SMOL_SIMD_TIERS portable avx2 avx512)
+set(SMOL_SIMD_TIERS portable avx2 avx512 amx)
 function(smol_engine_gtest name)
   add_executable(${name} ${ARGN} ${PROJECT_SOURCE_DIR}/engine/tests/simd_tier_environment.cpp)
   target_link_libraries(${name} PRIVATE GTest::gtest_main smol_flags smol_engine)

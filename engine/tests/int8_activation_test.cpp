@@ -1,7 +1,8 @@
 // The int8-activation mode (engine/src/activation_quant.h): the activation quantizer's rounding, scales,
-// partial blocks and padding; and the active tier's int8 kernel (SMOL_SIMD: portable.*, avx2.*, avx512.*)
+// partial blocks and padding; and the active tier's int8 kernel (SMOL_SIMD: portable.*, avx2.*, avx512.*, amx.*)
 // against the product computed here in double precision from the same codes and scales, for q8 (per
-// tensor and per row), q8_0 and q4_0 weights on awkward shapes and row ranges.
+// tensor and per row), q8_0 and q4_0 weights on awkward shapes and row ranges (rows, tokens and columns
+// that are not multiples of the AMX tiles' 16 rows, 16 tokens and 32-code blocks).
 #include "common/cpu_features.h"
 #include "engine/src/activation_quant.h"
 #include "engine/src/kernel_table.h"
@@ -109,7 +110,7 @@ TEST(int8_kernels, match_the_exact_product_on_awkward_shapes) {
                 const bool blocked = dtype != weight_dtype::q8;
                 if ((blocked && cols % smol::quant_block_size != 0) || (blocked && per_row)) continue;
                 const auto m = smol::testing::make_matrix(rows, cols, dtype, per_row, uint64_t(rows * 1000 + cols));
-                for (int32_t n_tokens : {1, 2, 3, 5, 9}) {
+                for (int32_t n_tokens : {1, 2, 3, 5, 9, 16, 17, 40}) {
                     smol::random_generator rng{static_cast<uint64_t>(n_tokens)};
                     std::vector<float> in(size_t(n_tokens) * size_t(cols));
                     for (float& v : in) v = float(rng.uniform() * 6.0 - 3.0);
@@ -135,6 +136,56 @@ TEST(int8_kernels, match_the_exact_product_on_awkward_shapes) {
                     }
                 }
             }
+}
+
+// A token's outputs must not depend on the rows computed with it, the other tokens of its batch or how
+// threads split the rows: equal bits in every tier for batches the same kernel runs. The amx tier runs its
+// tiles from 16 tokens and the VNNI kernel below that, two float32 orders of the same exact block sums: there
+// a token alone and in a batch of 16 or more agree to float32 rounding (docs/engine-performance.md).
+TEST(int8_kernels, each_token_is_computed_the_same_way_whatever_the_batch) {
+    const k::kernel_table& kernels = k::active_kernels();
+    const bool two_orders = kernels.level == smol::simd_level::amx;
+    for (weight_dtype dtype : {weight_dtype::q8, weight_dtype::q8_0, weight_dtype::q4_0}) {
+        const int32_t rows = 37, cols = dtype == weight_dtype::q8 ? 203 : 288;
+        const auto m = smol::testing::make_matrix(rows, cols, dtype, dtype == weight_dtype::q8, 77);
+        const int32_t n_tokens = 35;
+        smol::random_generator rng{5};
+        std::vector<float> in(size_t(n_tokens) * size_t(cols));
+        for (float& v : in) v = float(rng.uniform() * 6.0 - 3.0);
+        k::int8_activation_buffer all(n_tokens, cols);
+        all.quantize(in.data(), cols, 0, n_tokens);
+        std::vector<float> batch(size_t(n_tokens) * size_t(rows));
+        kernels.matmul_rows_int8(batch.data(), all.view(cols), n_tokens, m.view, 0, rows);
+        // Rows split at 5 and 21 (not multiples of a tile), as threads might split them.
+        std::vector<float> split(batch.size());
+        for (auto [begin, end] : {std::pair{0, 5}, std::pair{5, 21}, std::pair{21, rows}})
+            kernels.matmul_rows_int8(split.data(), all.view(cols), n_tokens, m.view, begin, end);
+        EXPECT_EQ(split, batch) << "dtype " << int(dtype);
+        // The last 18 tokens as a batch of their own (a batch of 16 or more, starting at another token).
+        k::int8_activation_buffer tail(18, cols);
+        tail.quantize(in.data() + size_t(n_tokens - 18) * size_t(cols), cols, 0, 18);
+        std::vector<float> tail_out(size_t(18) * size_t(rows));
+        kernels.matmul_rows_int8(tail_out.data(), tail.view(cols), 18, m.view, 0, rows);
+        EXPECT_TRUE(std::equal(tail_out.begin(), tail_out.end(), batch.begin() + long(n_tokens - 18) * rows)) << "dtype " << int(dtype);
+        for (int32_t t : {0, 16, 34}) {
+            k::int8_activation_buffer one(1, cols);
+            one.quantize(in.data() + size_t(t) * size_t(cols), cols, 0, 1);
+            std::vector<float> alone(static_cast<size_t>(rows));
+            kernels.matmul_rows_int8(alone.data(), one.view(cols), 1, m.view, 0, rows);
+            for (int32_t r = 0; r < rows; ++r) {
+                const float want = batch[size_t(t) * size_t(rows) + size_t(r)];
+                if (!two_orders) {
+                    ASSERT_EQ(alone[size_t(r)], want) << fmt::format("dtype {} token {} row {}", int(dtype), t, r);
+                    continue;
+                }
+                const auto [exact, magnitude] = exact_product(m.view, r, one.view(cols), 0);
+                (void)exact;
+                // Two float32 sums of at most 9 block products: each within 1e-5 of the magnitude of the exact one.
+                ASSERT_NEAR(alone[size_t(r)], want, 2e-5 * std::max(1e-3, magnitude))
+                    << fmt::format("dtype {} token {} row {}", int(dtype), t, r);
+            }
+        }
+    }
 }
 
 // The int8 mode changes the logits by about the activations' quantization error: more than the float32

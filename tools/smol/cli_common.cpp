@@ -52,8 +52,8 @@ int32_t model_options::context_for(const model_config& config, int64_t needed) c
 }
 
 void simd_options::add_to(CLI::App& command) {
-    command.add_option("--simd", tier, "kernel tier: portable, avx2 or avx512 (default: SMOL_SIMD, else the best the CPU has)")
-        ->check(CLI::IsMember({"portable", "avx2", "avx512"}));
+    command.add_option("--simd", tier, "kernel tier: portable, avx2, avx512 or amx (default: SMOL_SIMD, else the best the CPU has)")
+        ->check(CLI::IsMember({"portable", "avx2", "avx512", "amx"}));
     command.add_flag("--no-simd", no_simd, "use the portable kernels (as --simd portable)");
 }
 

@@ -35,7 +35,7 @@ struct model_options {
     int32_t context_for(const model_config& config, int64_t needed) const;
 };
 
-// --simd portable|avx2|avx512 (and --no-simd, the same as --simd portable): the kernel tier for the rest of
+// --simd portable|avx2|avx512|amx (and --no-simd, the same as --simd portable): the kernel tier for the rest of
 // the process, as SMOL_SIMD (common/cpu_features.h). Refused, naming what the CPU lacks, where it cannot run.
 struct simd_options {
     std::string tier;
