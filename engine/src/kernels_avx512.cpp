@@ -79,18 +79,21 @@ struct q8_0_rows {
     __m512 load_tail(int32_t, int64_t, int64_t) const { return _mm512_setzero_ps(); }  // rows are whole blocks
 };
 
-// q4_0: low nibbles are weights 0..15, high nibbles 16..31, each minus 8, times the scale.
+// q4_0: low nibbles are weights 0..15, high nibbles 16..31, each minus 8, times the scale. The block's
+// sixteen possible weights (n - 8) * d, each exact in float32, are one register: vpermps looks each weight
+// up by its nibble (it reads only an index's low four bits, so the high nibble needs a shift and no mask),
+// two instructions per sixteen weights fewer than widening and scaling, and the same values.
 struct q4_0_rows {
     static constexpr int step = quant_block_size;
     const std::byte* base;
     int64_t row_bytes;
     void load(int32_t r, int64_t k, __m512* v) const {
         const auto* b = reinterpret_cast<const block_q4_0*>(base + r * row_bytes) + k / quant_block_size;
-        const __m512 d = block_scale(b->d);
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs));
-        const __m128i nibble = _mm_set1_epi8(15), eight = _mm_set1_epi8(8);
-        v[0] = _mm512_mul_ps(q8_rows::widen(_mm_sub_epi8(_mm_and_si128(bytes, nibble), eight)), d);
-        v[1] = _mm512_mul_ps(q8_rows::widen(_mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), nibble), eight)), d);
+        const __m512 codes = _mm512_setr_ps(-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7);
+        const __m512 table = _mm512_mul_ps(codes, block_scale(b->d));
+        const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b->qs)));
+        v[0] = _mm512_permutexvar_ps(bytes, table);
+        v[1] = _mm512_permutexvar_ps(_mm512_srli_epi32(bytes, 4), table);
     }
     __m512 load_tail(int32_t, int64_t, int64_t) const { return _mm512_setzero_ps(); }
 };

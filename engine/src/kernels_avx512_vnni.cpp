@@ -36,6 +36,13 @@ float hsum(__m512 v) { return _mm512_reduce_add_ps(v); }
 // Not a namespace-scope constant: its initializer would run at start-up on CPUs without AVX-512.
 __m512i flip_sign(__m512i v) { return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80))); }
 
+// Two blocks' float16 scales (d1 = 0: no second block) as lanes 0..7 = d0, 8..15 = d1: one conversion of
+// both and one permute, where a broadcast per block and an insert cost twice the instructions.
+__m512 pair_scales(uint16_t d0, uint16_t d1) {
+    const __m128 both = _mm_cvtph_ps(_mm_cvtsi32_si128(int(uint32_t(d0) | uint32_t(d1) << 16)));
+    return _mm512_permutexvar_ps(_mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0), _mm512_castps128_ps512(both));
+}
+
 // q8: 64 codes of a row (a masked load past its end: zero bytes, which meet zero activation codes).
 struct q8_rows {
     static constexpr bool signed_codes = true, block_scales = false;
@@ -64,8 +71,7 @@ struct q8_0_rows {
     }
     __m512 scales(int32_t r, int64_t s) const {
         const block_q8_0* b = row(r) + 2 * s;
-        const float hi = 2 * s + 1 < blocks ? _cvtsh_ss(b[1].d) : 0.0f;
-        return _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b[0].d)), _mm256_set1_ps(hi), 1);
+        return pair_scales(b[0].d, 2 * s + 1 < blocks ? b[1].d : uint16_t{0});
     }
 };
 
@@ -87,8 +93,7 @@ struct q4_0_rows {
     }
     __m512 scales(int32_t r, int64_t s) const {
         const block_q4_0* b = row(r) + 2 * s;
-        const float hi = 2 * s + 1 < blocks ? _cvtsh_ss(b[1].d) : 0.0f;
-        return _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b[0].d)), _mm256_set1_ps(hi), 1);
+        return pair_scales(b[0].d, 2 * s + 1 < blocks ? b[1].d : uint16_t{0});
     }
 };
 
