@@ -31,7 +31,7 @@ async function stream(prompt) {
                            stream_options: { include_usage: true } }) });
   const reader = r.body.getReader();
   const decoder = new TextDecoder();
-  let first = 0, last = 0, buffer = "", count = 0;
+  let first = 0, last = 0, buffer = "", count = 0, texts = 0;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -42,12 +42,15 @@ async function stream(prompt) {
       buffer = buffer.slice(end + 2);
       if (data === "[DONE]") continue;
       const chunk = JSON.parse(data);
+      // The last token's time is its finish chunk's: tokens whose text is empty (a random model's end-of-text
+      // with ignore_eos) send no chunk of their own, and the last text chunk may come long before the end.
       if (chunk.usage) count = chunk.usage.completion_tokens;
-      else if (chunk.choices[0].text) { last = performance.now(); if (!first) first = last; }
+      else if (chunk.choices[0].finish_reason) last = performance.now();
+      else if (chunk.choices[0].text) { ++texts; if (!first) first = performance.now(); }
     }
   }
   if (count !== tokens) throw new Error(`a stream generated ${count} tokens, not ${tokens}`);
-  return { ttft: first - sent, first, last, count };
+  return { ttft: first - sent, first, last, count, texts };
 }
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
