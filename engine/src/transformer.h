@@ -5,8 +5,8 @@
 // output value is computed the same way whatever the thread count, so results do not depend on it.
 //
 // The KV cache has `slots`, one per sequence: eval() runs one sequence in slot 0 (or any slot, eval_slot),
-// decode_step() advances several sequences by one token each in one forward pass (continuous batching in
-// `smol serve`). Each weight row is read once for all of a step's tokens, and every token's logits are the
+// decode_step() advances several sequences by one token each in one forward pass, step() runs chunks of
+// several sequences (prompts and decode tokens) in one (continuous batching in `smol serve`). Each weight row is read once for all of a step's tokens, and every token's logits are the
 // ones a single-sequence eval() of it would give, bit for bit (kernels::matmul_rows does not depend on how
 // many tokens it multiplies), so a sequence's output does not depend on what it is batched with.
 #include "common/mapped_file.h"
