@@ -20,16 +20,23 @@ inline constexpr int32_t prefetch_blocks_ahead = 2;
 // Rows [row_begin, row_end) of a matrix of `rows` rows, `row_bytes` apart from `base`, for a decode step
 // (one token, or one per sequence of a batched decode step): blocks of eight rows with the block two ahead
 // prefetched (up to the end of the matrix, not of this thread's rows: another thread's rows are worth having
-// in the shared cache too). With several tokens, TileRows x TileTokens tiles widen each weight once per
-// TileTokens tokens; the tokens left go one at a time. The rows left are the caller's (tile_row_blocks).
-template <int P, int TileRows = decode_rows, int TileTokens = 1, typename Block>
+// in the shared cache too). With several tokens, WideRows x WideTokens tiles, then TileRows x TileTokens
+// ones, widen each weight once per tile's tokens (the cost that makes a batched step compute-bound: the
+// wider the tile, the fewer times a weight is widened); the tokens left go one at a time. The rows left are
+// the caller's (tile_row_blocks).
+template <int P, int TileRows = decode_rows, int TileTokens = 1, int WideRows = decode_rows, int WideTokens = 1,
+          typename Block>
 void decode_row_blocks(const Block& block, int32_t n_tokens, int32_t& r, int32_t row_end, int32_t rows,
                        int64_t row_bytes, const char* base) {
-    static_assert(decode_rows % TileRows == 0, "a decode block is whole tiles");
+    static_assert(decode_rows % TileRows == 0 && decode_rows % WideRows == 0, "a decode block is whole tiles");
     for (; r + decode_rows <= row_end; r += decode_rows) {
         const int32_t ahead = r + decode_rows * prefetch_blocks_ahead;
         const char* next = ahead + decode_rows <= rows ? base + int64_t(ahead) * row_bytes : nullptr;
         int32_t t = 0;
+        if constexpr (WideTokens > 1)
+            for (; t + WideTokens <= n_tokens; t += WideTokens)
+                for (int32_t tile = 0; tile < decode_rows; tile += WideRows)
+                    block.template operator()<WideRows, WideTokens, P>(r + tile, t, t == 0 && tile == 0 ? next : nullptr);
         if constexpr (TileTokens > 1)
             for (; n_tokens > 1 && t + TileTokens <= n_tokens; t += TileTokens)
                 for (int32_t tile = 0; tile < decode_rows; tile += TileRows)

@@ -26,6 +26,7 @@ transformer::transformer(const model_weights& weights, int32_t context_length, i
     tokens_.resize(b);
     row_slot_.resize(b);
     row_pos_.resize(b);
+    decode_chunks_.resize(b);
     x_.resize(b * c.hidden_size);
     xb_.resize(b * c.hidden_size);
     q_.resize(b * c.q_dim());
@@ -83,27 +84,54 @@ void transformer::eval_slot(int32_t slot, std::span<const int32_t> tokens, int32
 }
 
 void transformer::decode_step(std::span<const decode_row> rows, std::span<float> logits) {
+    if (rows.size() > decode_chunks_.size())
+        fail("decode step of {} sequences exceeds the batch size {}", rows.size(), max_batch_);
+    for (size_t i = 0; i < rows.size(); ++i) decode_chunks_[i] = {rows[i].slot, std::span(&rows[i].token, 1), rows[i].pos};
+    run_chunks(std::span(decode_chunks_.data(), rows.size()), logits, "decode row");
+}
+
+void transformer::step(std::span<const chunk> chunks, std::span<float> logits) { run_chunks(chunks, logits, "chunk"); }
+
+void transformer::run_chunks(std::span<const chunk> chunks, std::span<float> logits, const char* what) {
     const model_config& c = w_.config;
-    const auto n = static_cast<int64_t>(rows.size());
+    const auto n = static_cast<int64_t>(chunks.size());
     if (n == 0) fail("no tokens to evaluate");
-    if (n > max_batch_) fail("decode step of {} sequences exceeds the batch size {}", n, max_batch_);
     if (logits.size() != size_t(n) * size_t(c.vocab_size)) fail("internal error: logits buffer holds {} floats", logits.size());
+    int64_t total = 0;
     for (int64_t i = 0; i < n; ++i) {
-        const decode_row& r = rows[size_t(i)];
-        if (r.slot < 0 || r.slot >= slots_) fail("decode row {}: KV-cache slot {} is out of range 0..{}", i, r.slot, slots_ - 1);
+        const chunk& r = chunks[size_t(i)];
+        const auto size = static_cast<int64_t>(r.tokens.size());
+        if (r.slot < 0 || r.slot >= slots_) fail("{} {}: KV-cache slot {} is out of range 0..{}", what, i, r.slot, slots_ - 1);
         for (int64_t j = 0; j < i; ++j)
-            if (rows[size_t(j)].slot == r.slot) fail("decode row {}: slot {} is already row {}", i, r.slot, j);
-        if (r.pos < 0 || r.pos >= context_length_)
-            fail("decode row {}: context full: position {} does not fit the context length {}", i, r.pos, context_length_);
-        if (r.token < 0 || r.token >= c.vocab_size) fail("decode row {}: invalid token id {} (vocab size {})", i, r.token, c.vocab_size);
+            if (chunks[size_t(j)].slot == r.slot) fail("{} {}: slot {} is already {} {}", what, i, r.slot, what, j);
+        if (size == 0) fail("{} {}: no tokens to evaluate", what, i);
+        if (r.pos < 0 || r.pos + size > context_length_) {
+            if (size == 1) fail("{} {}: context full: position {} does not fit the context length {}", what, i, r.pos, context_length_);
+            fail("{} {}: context full: positions {}..{} do not fit the context length {}", what, i, r.pos, r.pos + size - 1,
+                 context_length_);
+        }
+        for (int32_t token : r.tokens)
+            if (token < 0 || token >= c.vocab_size) fail("{} {}: invalid token id {} (vocab size {})", what, i, token, c.vocab_size);
+        total += size;
     }
+    if (total > max_batch_) fail("a step of {} tokens exceeds the batch size {}", total, max_batch_);
+    int32_t row = 0;
+    for (const chunk& r : chunks)
+        for (size_t k = 0; k < r.tokens.size(); ++k, ++row) {
+            tokens_[size_t(row)] = r.tokens[k];
+            row_slot_[size_t(row)] = r.slot;
+            row_pos_[size_t(row)] = r.pos + int32_t(k);
+        }
+    forward_rows(row);
+    // Each chunk's last row normed into row i of xb_ (free after the layers), then the LM head over those.
+    const size_t dim = size_t(c.hidden_size);
+    row = 0;
     for (int64_t i = 0; i < n; ++i) {
-        tokens_[size_t(i)] = rows[size_t(i)].token;
-        row_slot_[size_t(i)] = rows[size_t(i)].slot;
-        row_pos_[size_t(i)] = rows[size_t(i)].pos;
+        row += int32_t(chunks[size_t(i)].tokens.size());
+        kernels::rmsnorm(xb_.data() + size_t(i) * dim, x_.data() + size_t(row - 1) * dim, w_.final_norm, c.hidden_size,
+                         c.rms_norm_eps);
     }
-    forward_rows(static_cast<int32_t>(n));
-    final_logits(0, static_cast<int32_t>(n), logits.data());
+    project(xb_.data(), int32_t(n), {{logits.data(), &w_.lm_head}});
 }
 
 void transformer::final_logits(int32_t first, int32_t n, float* out) {

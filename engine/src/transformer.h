@@ -5,8 +5,8 @@
 // output value is computed the same way whatever the thread count, so results do not depend on it.
 //
 // The KV cache has `slots`, one per sequence: eval() runs one sequence in slot 0 (or any slot, eval_slot),
-// decode_step() advances several sequences by one token each in one forward pass (continuous batching in
-// `smol serve`). Each weight row is read once for all of a step's tokens, and every token's logits are the
+// decode_step() advances several sequences by one token each in one forward pass, step() runs chunks of
+// several sequences (prompts and decode tokens) in one (continuous batching in `smol serve`). Each weight row is read once for all of a step's tokens, and every token's logits are the
 // ones a single-sequence eval() of it would give, bit for bit (kernels::matmul_rows does not depend on how
 // many tokens it multiplies), so a sequence's output does not depend on what it is batched with.
 #include "common/mapped_file.h"
@@ -54,6 +54,19 @@ public:
     };
     void decode_step(std::span<const decode_row> rows, std::span<float> logits);
 
+    // Chunks of several sequences in one forward pass (the prompts of newly admitted sequences with the
+    // others' decode tokens): chunk i's tokens at positions pos, pos+1, ... of its slot (no slot twice), at
+    // most max_batch() tokens in all. logits: [chunks.size(), vocab], each chunk's last token's, in the order
+    // of `chunks`; each chunk's logits and cache are those eval_slot() of it alone gives, bit for bit.
+    // decode_step() is the case of one token each. Throws smol::error naming the chunk on a bad slot,
+    // position or id, before touching any state.
+    struct chunk {
+        int32_t slot;
+        std::span<const int32_t> tokens;
+        int32_t pos;
+    };
+    void step(std::span<const chunk> chunks, std::span<float> logits);
+
 private:
     struct projection {
         float* out;
@@ -62,6 +75,8 @@ private:
     // Runs rows [0, n) of tokens_, row_slot_ and row_pos_ through every layer, leaving the residual in x_.
     void forward_rows(int32_t n);
     void final_logits(int32_t first, int32_t n, float* out);
+    // step() of chunks whose errors name them "<what> i" (decode_step: "decode row").
+    void run_chunks(std::span<const chunk> chunks, std::span<float> logits, const char* what);
     void store_keys_values(int32_t layer, int32_t n);
     // out = in * W^T for each projection, all in one parallel step over their rows.
     void project(const float* in, int32_t n, std::initializer_list<projection> projections);
@@ -85,6 +100,7 @@ private:
     std::vector<int32_t> tokens_;    // (batch) the step's tokens
     std::vector<int32_t> row_slot_;  // (batch) each token's sequence
     std::vector<int32_t> row_pos_;   // (batch) each token's position in its sequence
+    std::vector<chunk> decode_chunks_;  // (batch) decode_step()'s rows as chunks of one token
     std::vector<float> x_;       // (batch, hidden) residual stream
     std::vector<float> xb_;      // (batch, hidden) normed input of a block
     std::vector<float> q_;       // (batch, q_dim)

@@ -126,6 +126,74 @@ TEST_P(transformer_schemes, batched_decode_equals_each_sequence_alone) {
     }
 }
 
+// The scheduler of `smol serve` runs prompt chunks of newly admitted sequences in the same forward pass as
+// the others' decode tokens (transformer::step): every chunk's last logits, and every later step, are those
+// of the sequence alone, bit for bit, whether the pass has more than 16 tokens (the prefill kernels) or not.
+TEST_P(transformer_schemes, step_of_prompt_chunks_and_decode_tokens_equals_each_sequence_alone) {
+    auto m = smol::testing::random_image_model(smol::testing::small_config(false), GetParam());
+    const size_t vocab = size_t(m.weights.config.vocab_size);
+    constexpr int32_t context = 40, decode_steps = 5;
+    const std::vector<std::vector<int32_t>> prompts = {
+        {5, 17, 3, 96, 40, 40, 0, 61, 22, 9, 88, 1, 7, 7, 30, 2, 64, 11, 50, 4}, {12, 1, 80, 33, 6, 19, 2}, {45}};
+    auto next_token = [](size_t s, int32_t step) { return int32_t(s * 13 + size_t(step) * 5 + 2) % 97; };
+    // Alone: every prompt position's logits, then the decode steps'.
+    std::vector<std::vector<std::vector<float>>> alone(prompts.size());
+    for (size_t s = 0; s < prompts.size(); ++s) {
+        smol::transformer t(m.weights, context, 64, 2);
+        const size_t n = prompts[s].size();
+        std::vector<float> logits(n * vocab), step(vocab);
+        t.eval(prompts[s], 0, logits, true);
+        for (size_t i = 0; i < n; ++i) alone[s].emplace_back(logits.begin() + long(i * vocab), logits.begin() + long((i + 1) * vocab));
+        for (int32_t d = 0; d < decode_steps; ++d) {
+            const int32_t token = next_token(s, d);
+            t.eval(std::span(&token, 1), int32_t(n) + d, step, false);
+            alone[s].push_back(step);
+        }
+    }
+    // Together, in slots 2, 0, 1: pass 0 has sequence 0's first 12 prompt tokens and all of sequence 1's (19
+    // tokens); pass 1 the rest of sequence 0's prompt, sequence 1's first decode token and sequence 2's prompt
+    // (10); then all decode.
+    const std::vector<int32_t> slot = {2, 0, 1};
+    smol::transformer t(m.weights, context, 64, 2, 3);
+    std::vector<int32_t> pos(prompts.size(), 0), decoded(prompts.size(), -1);
+    std::vector<std::vector<int32_t>> pending(prompts.size());
+    auto prompt_part = [&](size_t s, int32_t end) { return std::span(prompts[s].data() + pos[s], size_t(end - pos[s])); };
+    for (int32_t pass = 0; pass < 2 + decode_steps; ++pass) {
+        std::vector<smol::transformer::chunk> chunks;
+        std::vector<size_t> who;
+        for (size_t s = 0; s < prompts.size(); ++s) {
+            const auto n = int32_t(prompts[s].size());
+            if (decoded[s] >= 0 && decoded[s] < decode_steps) {
+                pending[s] = {next_token(s, decoded[s])};
+                chunks.push_back({slot[s], pending[s], n + decoded[s]});
+            } else if (pos[s] < n && (s < 2 || pass >= 1)) {
+                const int32_t end = s == 0 && pass == 0 ? 12 : n;
+                chunks.push_back({slot[s], prompt_part(s, end), pos[s]});
+            } else {
+                continue;
+            }
+            who.push_back(s);
+        }
+        if (chunks.empty()) continue;
+        std::vector<float> logits(chunks.size() * vocab);
+        t.step(chunks, logits);
+        for (size_t i = 0; i < chunks.size(); ++i) {
+            const size_t s = who[i];
+            const std::vector<float> row(logits.begin() + long(i * vocab), logits.begin() + long((i + 1) * vocab));
+            size_t at = 0;  // index into alone[s]
+            if (decoded[s] >= 0) {
+                at = prompts[s].size() + size_t(decoded[s]++);
+            } else {
+                pos[s] += int32_t(chunks[i].tokens.size());
+                at = size_t(pos[s]) - 1;
+                if (size_t(pos[s]) == prompts[s].size()) decoded[s] = 0;
+            }
+            ASSERT_EQ(row, alone[s][at]) << "sequence " << s << " pass " << pass << " of " << chunks.size() << " chunks";
+        }
+    }
+    for (size_t s = 0; s < prompts.size(); ++s) EXPECT_EQ(decoded[s], decode_steps) << "sequence " << s;
+}
+
 INSTANTIATE_TEST_SUITE_P(all, transformer_schemes,
                          ::testing::Values(quant_scheme::f32, quant_scheme::q8, quant_scheme::q8r, quant_scheme::q8_0,
                                            quant_scheme::q4_0),
@@ -160,10 +228,19 @@ TEST(transformer, decode_step_refuses_bad_rows_naming_them) {
         return smol::testing::error_of([&] { t.decode_step(rows, logits); });
     };
     EXPECT_EQ(step_error({{0, 1, 0}, {3, 1, 0}}), "decode row 1: KV-cache slot 3 is out of range 0..2");
-    EXPECT_EQ(step_error({{1, 1, 0}, {1, 2, 0}}), "decode row 1: slot 1 is already row 0");
+    EXPECT_EQ(step_error({{1, 1, 0}, {1, 2, 0}}), "decode row 1: slot 1 is already decode row 0");
     EXPECT_EQ(step_error({{2, 1, 8}}), "decode row 0: context full: position 8 does not fit the context length 8");
     EXPECT_EQ(step_error({{0, 97, 0}}), "decode row 0: invalid token id 97 (vocab size 97)");
     EXPECT_EQ(step_error({}), "no tokens to evaluate");
+    auto chunks_error = [&](std::vector<smol::transformer::chunk> chunks) {
+        std::vector<float> logits(chunks.size() * size_t(t.config().vocab_size));
+        return smol::testing::error_of([&] { t.step(chunks, logits); });
+    };
+    const std::vector<int32_t> three = {1, 2, 3}, none;
+    EXPECT_EQ(chunks_error({{0, three, 0}, {1, none, 0}}), "chunk 1: no tokens to evaluate");
+    EXPECT_EQ(chunks_error({{2, three, 6}}), "chunk 0: context full: positions 6..8 do not fit the context length 8");
+    EXPECT_EQ(chunks_error({{0, three, 0}, {0, three, 3}}), "chunk 1: slot 0 is already chunk 0");
+    EXPECT_EQ(chunks_error({{0, three, 0}, {1, three, 0}}), "a step of 6 tokens exceeds the batch size 4");
     std::vector<float> logits(size_t(t.config().vocab_size));
     const std::vector<int32_t> one = {1};
     EXPECT_EQ(smol::testing::error_of([&] { t.eval_slot(3, one, 0, logits, false); }), "KV-cache slot 3 is out of range 0..2");

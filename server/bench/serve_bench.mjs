@@ -32,6 +32,7 @@ async function stream(prompt) {
   const reader = r.body.getReader();
   const decoder = new TextDecoder();
   let first = 0, last = 0, buffer = "", count = 0;
+  const times = [];  // each text chunk's arrival
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -42,12 +43,15 @@ async function stream(prompt) {
       buffer = buffer.slice(end + 2);
       if (data === "[DONE]") continue;
       const chunk = JSON.parse(data);
+      // The last token's time is its finish chunk's: tokens whose text is empty (a random model's end-of-text
+      // with ignore_eos) send no chunk of their own, and the last text chunk may come long before the end.
       if (chunk.usage) count = chunk.usage.completion_tokens;
-      else if (chunk.choices[0].text) { last = performance.now(); if (!first) first = last; }
+      else if (chunk.choices[0].finish_reason) last = performance.now();
+      else if (chunk.choices[0].text) { times.push(performance.now()); if (!first) first = times[0]; }
     }
   }
   if (count !== tokens) throw new Error(`a stream generated ${count} tokens, not ${tokens}`);
-  return { ttft: first - sent, first, last, count };
+  return { ttft: first - sent, first, last, count, times };
 }
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -59,9 +63,12 @@ for (let r = 0; r < rounds; ++r) {
   single.push((one.count - 1) / ((one.last - one.first) / 1000));
   ttft_alone.push(one.ttft);
   const all = await Promise.all(Array.from({ length: streams }, (_, i) => stream(prompt(100 * r + i))));
-  const decoded = all.reduce((n, s) => n + s.count - 1, 0);
-  const span = Math.max(...all.map(s => s.last)) - Math.min(...all.map(s => s.first));
-  batched.push(decoded / (span / 1000));
+  // Decode throughput while all N decode: the tokens that arrived after every stream's first and up to the
+  // first stream's end. Outside that window some prompts are still prefilling (their pass is prompt work,
+  // not decode: its cost is in the time to first token under load) or some streams have finished.
+  const start = Math.max(...all.map(s => s.first)), end = Math.min(...all.map(s => s.last));
+  const decoded = all.reduce((n, s) => n + s.times.filter(t => t > start && t <= end).length, 0);
+  batched.push(decoded / ((end - start) / 1000));
   ttft_loaded.push(median(all.map(s => s.ttft)));
 }
 const result = {

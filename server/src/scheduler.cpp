@@ -44,8 +44,8 @@ void generation_job::finish(finish_reason reason) {
 scheduler::scheduler(transformer& engine, const scheduler_options& options, server_metrics& metrics)
     : engine_(engine), options_(options), metrics_(metrics), running_(size_t(engine.slots())),
       logits_(size_t(engine.slots()) * size_t(engine.config().vocab_size)) {
-    rows_.reserve(size_t(engine.slots()));
-    row_jobs_.reserve(size_t(engine.slots()));
+    chunks_.reserve(size_t(engine.slots()));
+    chunk_jobs_.reserve(size_t(engine.slots()));
     thread_ = std::thread([this] { run(); });
 }
 
@@ -104,21 +104,11 @@ void scheduler::run() {
         }
         drop_cancelled();
         admit();
-        for (size_t slot = 0; slot < running_.size(); ++slot) {
-            const std::shared_ptr<generation_job> job = running_[slot];
-            if (!job || job->next_token_ >= 0) continue;
-            try {
-                prefill(*job);
-            } catch (const smol::error& e) {  // requests are checked before they get here: a bug, not the client's
-                fmt::print(stderr, "smol serve: error: prefill of slot {}: {}\n", slot, e.what());
-                retire(job, finish_reason::cancelled);
-            }
-        }
         try {
-            decode();
-        } catch (const smol::error& e) {
-            fmt::print(stderr, "smol serve: error: decode step: {}\n", e.what());
-            for (generation_job* job : row_jobs_)
+            step();
+        } catch (const smol::error& e) {  // requests are checked before they get here: a bug, not the client's
+            fmt::print(stderr, "smol serve: error: engine step: {}\n", e.what());
+            for (generation_job* job : chunk_jobs_)
                 if (job->slot_ >= 0) retire(running_[size_t(job->slot_)], finish_reason::cancelled);
         }
     }
@@ -153,34 +143,46 @@ void scheduler::admit() {
     publish_gauges();
 }
 
-// One chunk of the prompt, its boundaries at multiples of the chunk size (the same passes whatever else runs);
-// after the last, the first token is sampled.
-void scheduler::prefill(generation_job& job) {
-    const int32_t n = job.prompt_tokens();
-    const int32_t chunk = std::min(options_.prefill_chunk - job.prefilled_ % options_.prefill_chunk, n - job.prefilled_);
-    const std::span<float> logits(logits_.data(), size_t(engine_.config().vocab_size));
-    const std::span<const int32_t> tokens(job.prompt_.data() + job.prefilled_, size_t(chunk));
-    engine_.eval_slot(job.slot_, tokens, job.prefilled_, logits, false);
-    job.prefilled_ += chunk;
-    metrics_.count_prompt_tokens(chunk);
-    if (job.prefilled_ == n) sample(job, logits);
-}
-
-void scheduler::decode() {
-    rows_.clear();
-    row_jobs_.clear();
+// One forward pass for every running generation: a decode token for each that has one, and the next chunk
+// of each prompt still being prefilled (its boundaries at multiples of the chunk size, so the same passes
+// whatever else runs), as many as fit the engine's batch. Prompts whose last chunk ran sample their first token.
+void scheduler::step() {
+    chunks_.clear();
+    chunk_jobs_.clear();
+    int32_t tokens = 0, decoding = 0;
     for (const auto& job : running_) {
         if (!job || job->next_token_ < 0) continue;
-        rows_.push_back({job->slot_, job->next_token_, job->prompt_tokens() + job->generated_ - 1});
-        row_jobs_.push_back(job.get());
+        chunks_.push_back({job->slot_, std::span(&job->next_token_, 1), job->prompt_tokens() + job->generated_ - 1});
+        chunk_jobs_.push_back(job.get());
+        ++tokens;
     }
-    if (rows_.empty()) return;
+    decoding = tokens;
+    for (const auto& job : running_) {
+        if (!job || job->next_token_ >= 0) continue;
+        const int32_t n = job->prompt_tokens();
+        const int32_t chunk = std::min(options_.prefill_chunk - job->prefilled_ % options_.prefill_chunk, n - job->prefilled_);
+        if (tokens + chunk > engine_.max_batch()) continue;
+        chunks_.push_back({job->slot_, std::span(job->prompt_.data() + job->prefilled_, size_t(chunk)), job->prefilled_});
+        chunk_jobs_.push_back(job.get());
+        tokens += chunk;
+    }
+    if (chunks_.empty()) return;
     const size_t vocab = size_t(engine_.config().vocab_size);
     const auto start = generation_job::clock::now();
-    engine_.decode_step(rows_, std::span(logits_.data(), rows_.size() * vocab));
-    metrics_.observe_decode_step(int32_t(rows_.size()),
-                                 std::chrono::duration<double>(generation_job::clock::now() - start).count());
-    for (size_t i = 0; i < rows_.size(); ++i) sample(*row_jobs_[i], std::span(logits_.data() + i * vocab, vocab));
+    engine_.step(chunks_, std::span(logits_.data(), chunks_.size() * vocab));
+    if (decoding > 0)
+        metrics_.observe_decode_step(decoding, std::chrono::duration<double>(generation_job::clock::now() - start).count());
+    for (size_t i = 0; i < chunks_.size(); ++i) {
+        generation_job& job = *chunk_jobs_[i];
+        const std::span<const float> logits(logits_.data() + i * vocab, vocab);
+        if (job.next_token_ >= 0) {
+            sample(job, logits);
+            continue;
+        }
+        job.prefilled_ += int32_t(chunks_[i].tokens.size());
+        metrics_.count_prompt_tokens(int32_t(chunks_[i].tokens.size()));
+        if (job.prefilled_ == job.prompt_tokens()) sample(job, logits);
+    }
 }
 
 void scheduler::sample(generation_job& job, std::span<const float> logits) {

@@ -1,11 +1,11 @@
 #pragma once
 // Continuous batching: up to --parallel generations share the engine, each in a KV-cache slot of its own.
-// One thread runs the engine: between steps it drops cancelled generations (freeing their slots at once),
-// admits queued ones into free slots and prefills their prompts (in fixed chunks, so a long prompt delays the
-// others by at most a chunk at a time); then one batched decode step advances every running generation by a
-// token (transformer::decode_step). A generation's tokens do not depend on what it was batched with:
-// decode_step gives each sequence its single-sequence logits, and each generation samples with its own
-// seeded sampler. Past the queue bound, submit() refuses (the HTTP layer answers 503).
+// One thread runs the engine: between steps it drops cancelled generations (freeing their slots at once) and
+// admits queued ones into free slots; then one forward pass (transformer::step) advances every running
+// generation by a token and takes the next chunk of each prompt being prefilled (in fixed chunks, so a long
+// prompt delays the others by at most a chunk at a time). A generation's tokens do not depend on what it was
+// batched with: step gives each sequence its single-sequence logits, and each generation samples with its
+// own seeded sampler. Past the queue bound, submit() refuses (the HTTP layer answers 503).
 #include "engine/src/sampler.h"
 #include "engine/src/transformer.h"
 #include "server/src/server_metrics.h"
@@ -96,8 +96,7 @@ private:
     void run();
     void drop_cancelled();
     void admit();
-    void prefill(generation_job& job);
-    void decode();
+    void step();
     void sample(generation_job& job, std::span<const float> logits);
     void retire(const std::shared_ptr<generation_job>& job, finish_reason reason);
     void publish_gauges();
@@ -112,8 +111,8 @@ private:
     bool draining_ = false;
     bool stopping_ = false;
     std::vector<float> logits_;  // (slots, vocab)
-    std::vector<transformer::decode_row> rows_;
-    std::vector<generation_job*> row_jobs_;
+    std::vector<transformer::chunk> chunks_;     // (slots) one step's decode tokens and prompt chunks
+    std::vector<generation_job*> chunk_jobs_;
     std::thread thread_;
 };
 
