@@ -1,9 +1,8 @@
 """Trains the default model: a small LLaMA (GQA, RoPE, SwiGLU, tied embeddings) on the public-domain corpus,
 with the PyTorch reference's own forward pass (differentiable.py), seeded and on one thread, so a rerun
-reproduces it. docs/trained-model.md gives the whole recipe; the committed run was
-
-    PYTHONPATH=reference /usr/bin/python3 reference/training/train.py --corpus build/corpus \
-        --tokenizer build/trained --out models-trained/smol-prose --log reference/training/train.log
+reproduces it. The sequences of a step run as one batch, their products in BF16 (AMX) by default
+(--precision f32 for float32 oneDNN products). docs/trained-model.md gives the whole recipe and the committed
+run's command.
 
 --repro-check N trains N steps twice from the same seed and exits 1 unless both give identical weights.
 """
@@ -74,8 +73,11 @@ def learning_rate(step, steps):
     return PEAK_LR * (FINAL_LR_FRACTION + (1 - FINAL_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train(train_ids, steps, seed, log=None, valid_ids=None):
-    """Returns {name: trained parameter} after `steps` optimizer steps; writes a JSON line per step to `log`."""
+def train(train_ids, steps, seed, log=None, valid_ids=None, precision="bf16", on_checkpoint=None, save_every=0):
+    """Returns {name: trained parameter} after `steps` optimizer steps; writes a JSON line per step to `log`.
+
+    Every `save_every` steps (0: never) calls on_checkpoint(params): a run cut short still leaves a model.
+    """
     config = ModelConfig(**GEOMETRY, rope_theta=10000.0, rms_norm_eps=1e-5, tie_word_embeddings=True,
                          max_position_embeddings=2 * CONTEXT)
     torch.manual_seed(seed)
@@ -88,9 +90,9 @@ def train(train_ids, steps, seed, log=None, valid_ids=None):
     sampler = torch.Generator().manual_seed(seed + 1)
     eval_windows = None
     if valid_ids is not None:
-        eval_windows = evaluate.windows(valid_ids.astype(np.int64), CONTEXT)[:EVAL_WINDOWS]
+        eval_windows = torch.from_numpy(np.stack(evaluate.windows(valid_ids.astype(np.int64), CONTEXT)[:EVAL_WINDOWS]))
     start = time.time()
-    with differentiable.trainable_products():
+    with differentiable.trainable_products(precision):
         model = differentiable.bind(params, config)
         for step in range(steps):
             lr = learning_rate(step, steps)
@@ -98,25 +100,24 @@ def train(train_ids, steps, seed, log=None, valid_ids=None):
                 group["lr"] = lr
             optimizer.zero_grad(set_to_none=True)
             starts = torch.randint(0, len(data) - CONTEXT - 1, (SEQUENCES_PER_STEP,), generator=sampler)
-            loss_sum = 0.0
-            for s in starts.tolist():
-                window = data[s:s + CONTEXT + 1]
-                loss = F.cross_entropy(differentiable.logits_with_grad(model, window[:-1]), window[1:])
-                (loss / SEQUENCES_PER_STEP).backward()
-                loss_sum += float(loss)
+            batch = torch.stack([data[s:s + CONTEXT + 1] for s in starts.tolist()])
+            # The mean over all SEQUENCES_PER_STEP * CONTEXT predictions, as the mean of per-sequence means was.
+            loss = F.cross_entropy(differentiable.batch_logits(model, batch[:, :-1]), batch[:, 1:].reshape(-1))
+            loss.backward()
             grad_norm = float(torch.nn.utils.clip_grad_norm_(params.values(), GRAD_CLIP))
             optimizer.step()
-            record = {"step": step + 1, "loss": loss_sum / SEQUENCES_PER_STEP, "lr": lr, "grad_norm": grad_norm,
+            record = {"step": step + 1, "loss": float(loss), "lr": lr, "grad_norm": grad_norm,
                       "tokens": (step + 1) * SEQUENCES_PER_STEP * CONTEXT, "elapsed_s": round(time.time() - start, 1)}
             if eval_windows is not None and ((step + 1) % EVAL_EVERY == 0 or step + 1 == steps):
                 with torch.no_grad():
-                    total = sum(float(F.cross_entropy(differentiable.logits_with_grad(model, torch.from_numpy(w[:-1])),
-                                                      torch.from_numpy(w[1:]), reduction="sum"))
-                                for w in eval_windows)
-                record["val_loss_subset"] = total / sum(len(w) - 1 for w in eval_windows)
+                    total = float(F.cross_entropy(differentiable.batch_logits(model, eval_windows[:, :-1]),
+                                                  eval_windows[:, 1:].reshape(-1), reduction="sum"))
+                record["val_loss_subset"] = total / eval_windows[:, 1:].numel()
             if log is not None:
                 log.write(json.dumps(record) + "\n")
                 log.flush()
+            if save_every and (step + 1) % save_every == 0 and step + 1 < steps:
+                on_checkpoint(params)
     return params
 
 
@@ -133,12 +134,12 @@ def save_checkpoint(params, tokenizer_dir, out):
         shutil.copyfile(os.path.join(tokenizer_dir, name), os.path.join(out, name))
 
 
-def repro_check(train_ids, steps, seed):
-    a = train(train_ids, steps, seed)
-    b = train(train_ids, steps, seed)
+def repro_check(train_ids, steps, seed, precision):
+    a = train(train_ids, steps, seed, precision=precision)
+    b = train(train_ids, steps, seed, precision=precision)
     same = all(torch.equal(a[name], b[name]) for name in a)
     moved = not torch.equal(a[EMBED], init_parameters(ModelConfig(**GEOMETRY), seed)[EMBED])
-    print(f"repro-check: {steps} steps twice from seed {seed}: weights {'identical' if same else 'DIFFER'}; "
+    print(f"repro-check: {steps} {precision} steps twice from seed {seed}: weights {'identical' if same else 'DIFFER'}; "
           f"training {'changed' if moved else 'did NOT change'} the weights")
     return 0 if same and moved else 1
 
@@ -151,17 +152,24 @@ def main(argv=None):
     p.add_argument("--log", help="JSON-lines training log to write")
     p.add_argument("--steps", type=int, default=650)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--precision", choices=differentiable.PRECISIONS, default="bf16",
+                   help="inputs of the weight and attention products (weights, norms, softmax, loss stay float32)")
+    p.add_argument("--save-every", type=int, default=0, metavar="N",
+                   help="also write the checkpoint every N steps (without training_result.json)")
     p.add_argument("--repro-check", type=int, metavar="N", help="train N steps twice on valid.ids.npy and compare")
     args = p.parse_args(argv)
     valid_ids = np.load(os.path.join(args.corpus, "valid.ids.npy"))
     if args.repro_check:
-        return repro_check(valid_ids, args.repro_check, args.seed)
+        return repro_check(valid_ids, args.repro_check, args.seed, args.precision)
     if not (args.tokenizer and args.out and args.log):
         p.error("--tokenizer, --out and --log are required for a training run")
+    if args.steps < 1 or args.save_every < 0:
+        p.error(f"--steps must be positive and --save-every non-negative (got {args.steps}, {args.save_every})")
     train_ids = np.load(os.path.join(args.corpus, "train.ids.npy"))
     start = time.time()
     with open(args.log, "w", encoding="utf-8") as log:
-        params = train(train_ids, args.steps, args.seed, log, valid_ids)
+        params = train(train_ids, args.steps, args.seed, log, valid_ids, args.precision,
+                       lambda params: save_checkpoint(params, args.tokenizer, args.out), args.save_every)
     seconds = time.time() - start
     save_checkpoint(params, args.tokenizer, args.out)
 
@@ -175,7 +183,8 @@ def main(argv=None):
     with open(args.log, encoding="utf-8") as f:
         losses = [json.loads(line)["loss"] for line in f]
     tail = losses[-50:]
-    result = {"steps": args.steps, "seed": args.seed, "tokens_seen": args.steps * SEQUENCES_PER_STEP * CONTEXT,
+    result = {"steps": args.steps, "seed": args.seed, "precision": args.precision,
+              "sequences_per_step": SEQUENCES_PER_STEP, "tokens_seen": args.steps * SEQUENCES_PER_STEP * CONTEXT,
               "parameters": sum(p.numel() for p in params.values()), "train_seconds": round(seconds),
               "train_loss_last50": sum(tail) / len(tail), "val_loss": val_loss, "val_perplexity": math.exp(val_loss),
               "val_tokens": int(len(valid_ids)), "context": CONTEXT,

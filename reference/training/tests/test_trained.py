@@ -74,6 +74,28 @@ class EngineTokenizer(unittest.TestCase):
         self.assertEqual(engine_ids, committed)
 
 
+class BatchedForward(unittest.TestCase):
+    """differentiable.batch_logits is the reference's forward with a batch axis: same logits, row by row."""
+
+    def test_batch_logits_are_the_reference_logits_of_each_sequence(self):
+        import differentiable
+        import torch
+
+        checkpoint = load_checkpoint(MODEL_DIR)
+        reference_model = ReferenceModel(checkpoint)
+        params = {name: torch.from_numpy(np.asarray(t, dtype=np.float32)) for name, t in checkpoint.tensors.items()}
+        ids = np.load(os.path.join(DATA_DIR, "valid.ids.npy"))[:3 * 64].astype(np.int64).reshape(3, 64)
+        expected = np.concatenate([reference_model.logits(row).numpy() for row in ids])
+        scale = float(np.abs(expected).max())
+        for precision, tolerance in (("f32", 1e-5), ("bf16", 0.02)):
+            with torch.no_grad(), differentiable.trainable_products(precision):
+                got = differentiable.batch_logits(differentiable.bind(params, checkpoint.config), torch.from_numpy(ids))
+            # f32: only the summation order differs; bf16: products of inputs with 8-bit mantissas.
+            self.assertLess(float(np.abs(got.numpy() - expected).max()), tolerance * scale, precision)
+            if precision == "f32":
+                self.assertEqual(got.numpy().argmax(-1).tolist(), expected.argmax(-1).tolist())
+
+
 class TrainingReproducible(unittest.TestCase):
     def test_a_few_seeded_steps_twice_give_identical_weights(self):
         r = subprocess.run([sys.executable, os.path.join(TRAINING, "train.py"), "--corpus", DATA_DIR,
