@@ -132,6 +132,7 @@ module smol_core #(
   reg [ABUF_AW:0] abuf_len_q;
   reg [27:0]  af_line_q;
   reg [9:0]   af_req_left_q, af_rsp_left_q;
+  reg [1:0]   bph_q;        // q8bmacn / q4bmacn: 0 the block's scale, 1 its first 16 elements, 2 the rest
 
 
   // ---------------------------------------------------------------- decode
@@ -293,18 +294,31 @@ module smol_core #(
   reg  [511:0] q8_a, q8_acc;
   reg  [15:0]  q8_en;
   wire [511:0] q8_y;
-  smol_q8_lanes u_q8 (.w_i(q8_w), .a_i(q8_a), .acc_i(q8_acc), .en_i(q8_en), .y_o(q8_y));
+  wire [511:0] qb_p;
+  smol_q8_lanes u_q8 (.w_i(q8_w), .p_i(qb_p), .p_sel_i(qb_sel), .a_i(q8_a), .acc_i(q8_acc), .en_i(q8_en),
+                      .y_o(q8_y));
 
   wire [255:0] wpair;                   // the stream's head line and the one after it
   wire [WFIFO_AW:0] ws_avail;
   wire [4:0]  g_k = (g_left_q >= 16) ? 5'd16 : g_left_q[4:0];   // elements in this group
-  wire        g_two = ({1'b0, wc_q[3:0]} + g_k) > 5'd16;
+  // block ops (docs/isa.md §7): a step reads the block's 2-byte scale (bph_q 0), then two 16-element
+  // groups; q8_0 groups take 16 code bytes each, q4_0's two groups read the same 16 bytes (low, then high
+  // nibbles), so the byte cursor wc_q moves by g_wadv and a group needs g_wneed bytes at the head
+  wire        qb_op   = (op_q == `SMOL_OP_Q8BMACN_ID || op_q == `SMOL_OP_Q4BMACN_ID);
+  wire        qb_q4   = (op_q == `SMOL_OP_Q4BMACN_ID);
+  wire        qb_sel  = qb_op && (state_q == S_Q8_STREAM);
+  wire [4:0]  g_wneed = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : 5'd16;
+  wire [4:0]  g_wadv  = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : (qb_q4 && bph_q == 2'd1) ? 5'd0 : 5'd16;
+  wire        g_two = ({1'b0, wc_q[3:0]} + g_wneed) > 5'd16;
   wire        g_ready = (state_q == S_Q8_STREAM) && (g_left_q != 0) &&
                         (ws_avail >= (g_two ? 2 : 1));
   wire [255:0] wpair_sh = wpair >> {wc_q[3:0], 3'b000};
   wire [639:0] rcat = {rbuf_q[4], rbuf_q[3], rbuf_q[2], rbuf_q[1], rbuf_q[0]};
   wire [639:0] rcat_sh = rcat >> {ma_addr_q[3:0], 3'b000};
   wire [ABUF_AW-1:0] a_group = a_off_q + g_idx_q[ABUF_AW-1:0];  // first activation of the group
+  smol_q8_block u_q8_block (
+    .clk_i(clk_i), .rst_ni(rst_ni), .load_i(g_ready && qb_op && bph_q == 2'd0), .d_i(wpair_sh[15:0]),
+    .bytes_i(wpair_sh[127:0]), .q4_i(qb_q4), .hi_i(bph_q == 2'd2), .p_o(qb_p));
   // A sum tree level runs on the Q8 lanes: lane j < stride computes fma(1, v[j + stride], v[j]), which
   // rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs included).
   // accread's first level reads the accumulator in its execute cycle.
@@ -397,14 +411,26 @@ module smol_core #(
 
   // ---------------------------------------------------------------- helpers for the sequencer
   wire [31:0] pc_next = pc_q + 32'd4;
-  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} : {2'b00, qn_count};
+  wire        dec_qb = (dec_op == `SMOL_OP_Q8BMACN_ID || dec_op == `SMOL_OP_Q4BMACN_ID);
+  // elements; a block op's 32 rs1 may be cut to 34 bits here: such a count traps on its activation range
+  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} :
+                         dec_qb ? {xs1[28:0], 5'd0} : {2'b00, qn_count};
+  // a block op's weight and activation bytes, without wrap-around (38 and 39 bits)
+  wire [37:0] qb_wbytes = (dec_op == `SMOL_OP_Q8BMACN_ID) ? ({1'b0, xs1, 5'd0} + {5'd0, xs1, 1'b0})
+                                                          : ({2'b0, xs1, 4'd0} + {5'd0, xs1, 1'b0});
+  wire [38:0] qb_abytes = {xs1, 7'd0};
+  // the weight bytes of the q8_n_q / 32 blocks of a block op, or of its first off / 32 blocks
+  function automatic [31:0] qb_bytes_f(input q4, input [26:0] blocks);
+    qb_bytes_f = q4 ? ({1'b0, blocks, 4'd0} + {4'd0, blocks, 1'b0}) : ({blocks, 5'd0} + {4'd0, blocks, 1'b0});
+  endfunction
   // the next chunk: in S_EXEC the instruction's first (its count from the decode), later from the registers
   wire [31:0] q8_n_cur   = (state_q == S_EXEC) ? q8_count[31:0] : q8_n_q;
   wire [31:0] q8_off_cur = (state_q == S_EXEC) ? 32'd0 : q8_off_q;
   wire [ABUF_AW:0] chunk_calc = ((q8_n_cur - q8_off_cur) > ABUF_WORDS) ? ABUF_WORDS[ABUF_AW:0]
                                                                         : (q8_n_cur[ABUF_AW:0] - q8_off_cur[ABUF_AW:0]);
   wire [31:0] ac_calc = qaptr_q + {q8_off_cur[29:0], 2'b00};
-  wire [31:0] wc_calc = qwptr_q + q8_off_cur;
+  wire [31:0] wc_calc = qwptr_q + ((state_q != S_EXEC && qb_op) ? qb_bytes_f(qb_q4, q8_off_cur[31:5]) : q8_off_cur);
+  wire [31:0] q8_wadv = qb_op ? qb_bytes_f(qb_q4, q8_n_q[31:5]) : q8_n_q;   // wptr's advance at retirement
   wire q8_last_chunk = (q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q}) == q8_n_q;
   wire [33:0] abuf_rel = {2'b00, ac_calc} - {2'b00, abuf_base_q};
   wire abuf_hit = (abuf_len_q != 0) && !abuf_rel[33] &&
@@ -414,11 +440,12 @@ module smol_core #(
   wire ws_fire = req_fire && mem_req_id_o;
   // a group pops the head line once it has used the line's last byte (a row may end mid-line: the next
   // row starts there)
-  wire ws_pop   = g_ready && (({1'b0, wc_q} + g_k) >= 5'd16);
+  wire ws_pop   = g_ready && (({1'b0, wc_q} + g_wadv) >= 5'd16);
   // (a Q8 instruction that then traps only restarts the stream: prefetches never fault)
   wire ws_start = ((state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q)) ||
                   (exec_go && dec_valid && q8_count != 34'd0 &&
-                   (dec_op == `SMOL_OP_Q8MAC_ID || dec_op == `SMOL_OP_Q8MACINC_ID || dec_op == `SMOL_OP_Q8MACN_ID));
+                   (dec_op == `SMOL_OP_Q8MAC_ID || dec_op == `SMOL_OP_Q8MACINC_ID || dec_op == `SMOL_OP_Q8MACN_ID ||
+                    dec_qb));
   smol_wstream #(.DEPTH(WFIFO_DEPTH), .AW(WFIFO_AW)) u_wstream (
     .clk_i(clk_i), .rst_ni(rst_ni), .mem_lines_i(mem_size_i[32:4]),
     .start_i(ws_start), .start_line_i(wc_calc[31:4]), .pop_i(ws_pop), .avail_o(ws_avail),
@@ -462,7 +489,7 @@ module smol_core #(
       qscale_q <= FP_ONE; qwptr_q <= 32'd0; qaptr_q <= 32'd0;
       abuf_len_q <= 0; abuf_base_q <= 32'd0;
       rd_req_left_q <= 4'd0; rd_rsp_idx_q <= 4'd0; rd_rsp_total_q <= 4'd0; rd_line_q <= 28'd0;
-      af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0;
+      af_req_left_q <= 10'd0; af_rsp_left_q <= 10'd0; af_line_q <= 28'd0; bph_q <= 2'd0;
       ir_q <= 32'd0; op_q <= 0;
       fop_q <= F_MOVA; red_fop_q <= F_ADD; neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
       scalar_q <= 1'b0; b_freg_q <= 1'b0; b_same_q <= 1'b0; lane_q <= 5'd0; lane_end_q <= 5'd0;
@@ -717,6 +744,20 @@ module smol_core #(
                   else q8_chunk_begin;   // the first chunk starts now
                 end
               end
+              `SMOL_OP_Q8BMACN_ID, `SMOL_OP_Q4BMACN_ID: begin
+                if (xs1 != 0 && (qb_wbytes[37:34] != 4'd0 || !inside_f(qwptr_q, qb_wbytes[33:0], mem_size34)))
+                  trap(TRAP_LOAD_FAULT, qwptr_q);
+                else if (xs1 != 0 && qaptr_q[1:0] != 2'b00)
+                  trap(TRAP_LOAD_MISALIGNED, qaptr_q);
+                else if (xs1 != 0 && (qb_abytes[38:34] != 5'd0 || !inside_f(qaptr_q, qb_abytes[33:0], mem_size34)))
+                  trap(TRAP_LOAD_FAULT, qaptr_q);
+                else begin
+                  rvfi_valid_o <= 1'b0; pc_q <= pc_q;
+                  q8_n_q <= q8_count[31:0]; q8_off_q <= 32'd0;
+                  if (q8_count == 34'd0) state_q <= S_Q8_CHUNK;
+                  else q8_chunk_begin;
+                end
+              end
               `SMOL_OP_VQ8MUL_ID, `SMOL_OP_VQ8MAC_ID: begin
                 if (vl_q != 5'd0 && !inside_f(qwptr_q, {29'd0, vl_q}, mem_size34))
                   trap(TRAP_LOAD_FAULT, qwptr_q);
@@ -843,7 +884,16 @@ module smol_core #(
           end
         end
         S_Q8_STREAM: begin
-          if (g_ready) begin
+          if (g_ready && qb_op) begin   // block ops: the scale step, then the block's two groups
+            wc_q <= wc_q + g_wadv[3:0];
+            bph_q <= (bph_q == 2'd2) ? 2'd0 : bph_q + 2'd1;
+            if (bph_q != 2'd0) begin
+              acc_q <= q8_y;
+              g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
+              g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
+              if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_retire(q8_y);
+            end
+          end else if (g_ready) begin
             acc_q <= q8_y;
             g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
             g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
@@ -863,7 +913,7 @@ module smol_core #(
   // ---------------------------------------------------------------- sequencer tasks
   task q8_chunk_begin;
     begin
-      chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0;
+      chunk_n_q <= chunk_calc; g_left_q <= chunk_calc; g_idx_q <= 0; bph_q <= 2'd0;
       ac_q <= ac_calc; wc_q <= wc_calc[3:0];
       if (abuf_hit) begin
         a_off_q <= abuf_rel[ABUF_AW+1:2];
@@ -881,9 +931,9 @@ module smol_core #(
     begin
       rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
       rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= accv;
-      if (op_q != `SMOL_OP_Q8MAC_ID) begin
-        qwptr_q <= qwptr_q + q8_n_q; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
-        rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_n_q;
+      if (op_q != `SMOL_OP_Q8MAC_ID) begin   // a block op's 32 n elements: 4 bytes of activation each
+        qwptr_q <= qwptr_q + q8_wadv; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
+        rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_wadv;
         rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= qaptr_q + {q8_n_q[29:0], 2'b00};
       end
     end

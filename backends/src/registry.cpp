@@ -40,9 +40,6 @@ std::unique_ptr<inference_backend> make_iss(const backend_model& model, const ba
 // image against the config, the descriptor) is the same code.
 std::unique_ptr<inference_backend> make_rtl(const backend_model& model, const backend_options& options) {
     refuse_int8_activations(options, "RTL core");
-    if (!firmware::rtl_runs(model.weights.quant))
-        fail("the RTL core runs f32, q8 or q8r weights; this model holds {} weights, whose block-scaled MACs only "
-             "the ISS implements so far (--backend iss)", quant_scheme_name(model.weights.quant));
     rtl::rtl_run_options run;
     run.timing = {options.rtl_latency, options.rtl_bandwidth};
     if (options.rtl_max_cycles != 0) run.max_cycles = options.rtl_max_cycles;
@@ -56,7 +53,7 @@ constexpr backend_entry entries[] = {
     {"engine", "the C++ engine (portable, AVX2 or AVX-512 kernels, chosen at run time)", make_engine},
     {"iss", "the firmware on the SMOL-32 instruction-set simulator (f32, q8, q8r, q8_0 or q4_0 weights)", make_iss},
 #if SMOL_HAVE_RTL
-    {"rtl", "the firmware on the SMOL-32 RTL core, Verilated (f32, q8 or q8r weights; bit-identical to iss)", make_rtl},
+    {"rtl", "the firmware on the SMOL-32 RTL core, Verilated (f32, q8, q8r, q8_0 or q4_0 weights; bit-identical to iss)", make_rtl},
 #endif
 };
 

@@ -95,7 +95,7 @@ int bench_one(firmware::firmware_backend& backend, iss::machine& m, unsigned lat
 }
 
 int run(const bench_options& o) {
-    const quant_scheme quant = o.quant == "q8r" ? quant_scheme::q8r : quant_scheme::q8;
+    const quant_scheme quant = parse_quant_scheme(o.quant);
     int32_t max_pos = 0;
     for (int32_t p : o.positions) {
         if (p < 0) fail("--positions: {} is negative", p);
@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     CLI::App app{"Cycles per token of the SMOL-32 RTL core (free-running, logits checked against the ISS)"};
     bench_options o;
     app.add_option("--preset", o.preset, "make-model preset (tiny, smollm2-135m)");
-    app.add_option("--quant", o.quant, "q8 or q8r")->check(CLI::IsMember({"q8", "q8r"}));
+    app.add_option("--quant", o.quant, "q8, q8r, q8_0 or q4_0")
+        ->check(CLI::IsMember({"q8", "q8r", "q8_0", "q4_0"}));
     app.add_option("--latency", o.latencies, "memory read latencies in cycles")->delimiter(',');
     app.add_option("--positions", o.positions, "token positions (a fresh run each)")->delimiter(',');
     app.add_option("--bandwidth", o.bandwidth, "memory bandwidth in bytes per cycle (1..16)");

@@ -286,7 +286,8 @@ int main(int argc, char** argv) {
     uint64_t model_seed = 5;
     auto* fw = app.add_subcommand("firmware", "the firmware forward pass of a generated model");
     fw->add_option("--preset", preset, "make-model preset (tiny, smollm2-135m)");
-    fw->add_option("--quant", quant, "f32, q8 or q8r")->check(CLI::IsMember({"f32", "q8", "q8r"}));
+    fw->add_option("--quant", quant, "f32, q8, q8r, q8_0 or q4_0")
+        ->check(CLI::IsMember({"f32", "q8", "q8r", "q8_0", "q4_0"}));
     fw->add_option("--tokens", tokens, "token ids, one forward pass each at positions 0, 1, ...")->delimiter(',');
     fw->add_option("--context", context, "KV-cache positions");
     fw->add_option("--model-seed", model_seed, "seed of the random weights");

@@ -192,6 +192,26 @@ private:
         }
     }
 
+    // A block-scaled MAC (docs/isa.md section 7) over pool bytes, so the fp16 scales take every class
+    // (zeros, subnormals, infinities, NaNs). Counts past 64 blocks (2048 activations) take a second chunk
+    // of the core's activation buffer; weights flush against the end of memory take the last line.
+    void block_op(opcode op) {
+        const uint32_t bytes = op == opcode::q8bmacn ? 34 : 18;
+        static constexpr std::array<uint32_t, 8> counts = {0u, 1u, 1u, 2u, 3u, 5u, 64u, 65u};
+        uint32_t n = chance(85) ? counts[below(counts.size())] : below(70);
+        if (chance(20)) {
+            n = below(7);
+            emit(opcode::addi, {r_tmp, r_edge, int64_t(edge_size - bytes * n - below(4))});
+        } else {
+            emit(opcode::addi, {r_tmp, r_data, int64_t(below(0x4000))});
+        }
+        emit(opcode::qsetbase, {r_tmp});
+        emit(opcode::addi, {r_tmp, r_act, int64_t(4 * below(0x1000))});
+        emit(opcode::fsetbase, {r_tmp});
+        li(r_count, n);
+        emit(op, {r_count});
+    }
+
     // One straight-line instruction of any kind that needs no set-up (no control flow, no memory).
     void simple_step() {
         for (;;) {
@@ -211,9 +231,7 @@ private:
         case opcode::beq: case opcode::bne: case opcode::blt: case opcode::bge: case opcode::bltu: case opcode::bgeu:
         case opcode::loop: case opcode::jal: case opcode::jalr: case opcode::q8mac: case opcode::q8macinc:
         case opcode::q8macn: case opcode::vq8mul: case opcode::vq8mac: case opcode::qsetbase: case opcode::fsetbase:
-        case opcode::setvl:
-        // The block-scaled MACs (docs/isa.md section 7) are not in the RTL core yet (docs/rtl.md): never drawn.
-        case opcode::q8bmacn: case opcode::q4bmacn:
+        case opcode::setvl: case opcode::q8bmacn: case opcode::q4bmacn:
             return true;
         default: return false;
         }
@@ -229,9 +247,11 @@ private:
             return memory_op(mem[below(mem.size())]);
         }
         if (k < 68) {
-            static constexpr std::array<opcode, 5> q8 = {opcode::q8mac, opcode::q8macinc, opcode::q8macn,
-                                                         opcode::vq8mul, opcode::vq8mac};
-            return q8_op(q8[below(q8.size())]);
+            static constexpr std::array<opcode, 7> q8 = {opcode::q8mac,  opcode::q8macinc, opcode::q8macn,
+                                                         opcode::vq8mul, opcode::vq8mac,   opcode::q8bmacn,
+                                                         opcode::q4bmacn};
+            opcode op = q8[below(q8.size())];
+            return op == opcode::q8bmacn || op == opcode::q4bmacn ? block_op(op) : q8_op(op);
         }
         if (k < 72) return random_vl();
         if (k < 80) {  // a forward branch over 0..3 simple instructions
@@ -291,6 +311,15 @@ private:
             emit(opcode::q8macinc, {16});
             break;
         case 11: set_vl(16); emit(opcode::lv, {3, int64_t(edge_size - 16), r_edge}); break;  // vector load-fault
+        case 12:  // two q8_0 blocks whose last weight byte lies past the end of memory
+            emit(opcode::addi, {r_tmp, r_edge, int64_t(edge_size - 67)}); emit(opcode::qsetbase, {r_tmp});
+            li(r_count, 2); emit(opcode::q8bmacn, {r_count});
+            break;
+        case 13:  // q4_0 activations misaligned (the weights are inside)
+            emit(opcode::qsetbase, {r_data});
+            emit(opcode::addi, {r_tmp, r_act, 1}); emit(opcode::fsetbase, {r_tmp});
+            li(r_count, 1); emit(opcode::q4bmacn, {r_count});
+            break;
         default: break;
         }
         emit(opcode::halt, {});

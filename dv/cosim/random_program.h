@@ -19,7 +19,7 @@ struct random_program {
     int ending = 0;  // which ending was drawn (0 = halt), for statistics
 };
 
-inline constexpr int random_program_endings = 12;
+inline constexpr int random_program_endings = 14;
 
 random_program make_random_program(uint64_t seed, unsigned length);
 

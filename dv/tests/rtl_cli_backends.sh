@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # `--backend rtl` through the smol CLI against `--backend iss`, on a tiny model: logits byte-identical (cmp of
-# the .npy files, both INT8 schemes), a greedy 16-token continuation identical, the rtl-only flags refused
-# elsewhere, and `smol profile --backend rtl` consistent with the ISS's profile. (Chat goes through the same
-# back-end options as generate; a chat turn costs a dozen simulated forward passes, so it is left to
-# docs/rtl.md's manual check.) About 23 simulated forward passes of tiny in all.
+# the .npy files, every quantized scheme: q8_0 and q4_0 run the block-scaled MACs), a greedy 16-token
+# continuation identical, the rtl-only flags refused elsewhere, and `smol profile --backend rtl` consistent
+# with the ISS's profile. (Chat goes through the same back-end options as generate; a chat turn costs a
+# dozen simulated forward passes, so it is left to docs/rtl.md's manual check.) About 31 simulated forward passes of tiny in all.
 #   rtl_cli_backends.sh SMOL MODEL_DIR WORK_DIR PYTHON
 set -eu
 smol=$1; model=$2; dir=$3; python=$4
 rm -rf "$dir"; mkdir -p "$dir"
 ids=1,504
 fail() { echo "FAIL: $*"; exit 1; }
-for q in q8 q8r; do
+for q in q8 q8r q8_0 q4_0; do
   "$smol" logits -m "$model" --quant $q --ids $ids -o "$dir/iss.$q.npy" --backend iss
   "$smol" logits -m "$model" --quant $q --ids $ids -o "$dir/rtl.$q.npy" --backend rtl --latency 1
   cmp "$dir/iss.$q.npy" "$dir/rtl.$q.npy" || fail "$q logits differ between iss and rtl"

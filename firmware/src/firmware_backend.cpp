@@ -62,10 +62,6 @@ bool firmware_runs(quant_scheme scheme) {
            scheme == quant_scheme::q8_0 || scheme == quant_scheme::q4_0;
 }
 
-bool rtl_runs(quant_scheme scheme) {
-    return scheme == quant_scheme::f32 || scheme == quant_scheme::q8 || scheme == quant_scheme::q8r;
-}
-
 firmware_backend::firmware_backend(const model_weights& weights, std::span<const std::byte> image,
                                    int32_t context_length, const target_factory& make_target)
     : w_(weights), image_(image), context_(context_length) {

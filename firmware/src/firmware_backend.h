@@ -16,9 +16,6 @@ namespace smol::firmware {
 
 // The weight schemes the firmware has kernels for.
 bool firmware_runs(quant_scheme scheme);
-// The schemes the RTL core runs them for: not q8_0 / q4_0, whose block-scaled MACs (q8bmacn, q4bmacn) the
-// core does not implement yet (docs/rtl.md); the ISS runs every firmware scheme.
-bool rtl_runs(quant_scheme scheme);
 
 class firmware_backend final : public inference_backend {
 public:

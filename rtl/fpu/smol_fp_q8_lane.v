@@ -2,8 +2,11 @@
 // the fused datapath fed with the converted weight; the weight's low 16 significand bits are constant
 // zeros, which flattened synthesis propagates into the multiplier (about 60 % of the FMA's area,
 // docs/rtl-fpu.md). A lane built around its own 8 x 24 product would be smaller still.
+// p_sel_i feeds a block-scaled multiplicand p_i instead (q8bmacn / q4bmacn: smol_q8_block forms it exactly).
 module smol_fp_q8_lane (
   input  [7:0]  w_i,
+  input  [31:0] p_i,
+  input         p_sel_i,
   input  [31:0] a_i,
   input  [31:0] acc_i,
   output [31:0] y_o
@@ -21,5 +24,5 @@ module smol_fp_q8_lane (
   wire [6:0]  aligned = mag[6:0] << (3'd7 - msb);  // the bits below the leading one, left-justified
   wire [31:0] w_fp = (mag == 8'd0) ? 32'd0 : {neg, 8'd127 + {5'd0, msb}, aligned, 16'd0};
 
-  smol_fp_fma u_fma (.a_i(w_fp), .b_i(a_i), .c_i(acc_i), .y_o(y_o));
+  smol_fp_fma u_fma (.a_i(p_sel_i ? p_i : w_fp), .b_i(a_i), .c_i(acc_i), .y_o(y_o));
 endmodule

@@ -19,7 +19,7 @@ module tb_unit_vectors;
 `elsif OP_fma
   smol_fp_fma u_dut (.a_i(a), .b_i(b), .c_i(c), .y_o(y));
 `elsif OP_q8
-  smol_fp_q8_lane u_dut (.w_i(a[7:0]), .a_i(b), .acc_i(c), .y_o(y));
+  smol_fp_q8_lane u_dut (.w_i(a[7:0]), .p_i(32'd0), .p_sel_i(1'b0), .a_i(b), .acc_i(c), .y_o(y));
 `elsif OP_cvt_s_w
   smol_fp_cvt_s_w u_dut (.a_i(a), .y_o(y));
 `elsif OP_cvt_w_s

@@ -103,10 +103,6 @@ void backend_options::apply_rtl(smol::backend_options& options) const {
 
 std::unique_ptr<inference_backend> backend_options::make(const loaded_model& model, int32_t context,
                                                          const engine_options& cpu) const {
-    // The back end's own advice (--quant q8) suits an HF directory; a converted file cannot take it.
-    if (name == "rtl" && model.is_converted_file() && !firmware::rtl_runs(model.weights().quant))
-        fail("--backend rtl runs f32, q8 or q8r weights, but this converted file holds {} ones; convert the HF "
-             "checkpoint again with --quant f32, q8 or q8r, or use --backend iss", quant_scheme_name(model.weights().quant));
     smol::backend_options options;
     options.context = context;
     apply_rtl(options);

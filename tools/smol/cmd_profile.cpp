@@ -119,7 +119,7 @@ void register_profile(CLI::App& app) {
                     "before the last costs a simulated forward pass)");
     cmd->add_flag("--json", opts->json, "print JSON instead of tables");
     cmd->footer("An HF directory is profiled with q8 weights unless --quant says f32, q8r, q8_0 or q4_0 (the schemes the firmware "
-                "runs; the RTL core runs f32, q8 and q8r).");
+                "runs, on the ISS and the RTL core).");
     cmd->callback([opts] {
         const bool on_rtl = opts->backend.name == "rtl";
         std::vector<int32_t> positions =

@@ -38,8 +38,6 @@ std::optional<std::string> layer_unavailable(const layer_spec& layer, const std:
         const char* backend = layer_kind_name(layer.kind);
         if (!firmware::firmware_runs(layer.scheme))
             return fmt::format("the firmware has no {} kernels", quant_scheme_name(layer.scheme));
-        if (layer.kind != layer_kind::iss && !firmware::rtl_runs(layer.scheme))
-            return fmt::format("the RTL core has no block-scaled MACs for {} yet", quant_scheme_name(layer.scheme));
         if (!registered(backend)) return fmt::format("not built: this smol has no '{}' back end", backend);
         return std::nullopt;
     }
