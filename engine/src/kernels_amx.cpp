@@ -196,7 +196,7 @@ panel_ref panel_at(thread_buffers& buf, const matrix_view& m, const packed_matri
 // (its rows are split in multiples of 8), so a panel may be computed by two threads, each storing its rows.
 __mmask16 owned_rows(int32_t p0, int32_t row_begin, int32_t row_end) {
     const int lo = std::max(0, row_begin - p0), hi = std::min(group, row_end - p0);
-    return static_cast<__mmask16>(row_mask(hi) & ~row_mask(lo));
+    return hi <= lo ? __mmask16(0) : static_cast<__mmask16>(row_mask(hi) & ~row_mask(lo));
 }
 
 // Scales one block's C (16 tokens x 16 rows of int32, in memory) into the accumulators, token by token.
