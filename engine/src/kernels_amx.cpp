@@ -17,9 +17,9 @@
 // for bit (docs/engine-performance.md).
 //
 // The weights are repacked into the B layout once per matrix, at its first tile call, into the matrix's
-// cache (model_weights.h's matrix_cache, shared by the views of a model image); the float32 mode widens a
-// cached panel's codes to bf16 per call. A view without a cache is repacked per call, a panel of 16 rows at
-// a time into a per-thread buffer: the same bytes, so the same results.
+// cache (model_weights.h's matrix_cache, shared by the views of a model image), in the int8 mode. The
+// float32 mode, and a view without a cache, repack per call, a panel of 16 rows at a time into a per-thread
+// buffer: the same bytes, so the same results; the float32 mode then widens the panel's codes to bf16.
 #include "engine/src/kernel_table.h"
 #include "model/src/quantize.h"
 
