@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
 #include <string>
@@ -47,6 +48,21 @@ int64_t decode_weight_bytes(const model_weights& w) {
     for (const layer_weights& l : w.layers)
         for (const matrix_view* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) bytes += matrix_bytes(*m);
     return bytes + int64_t(c.n_layers) * 2 * norm;
+}
+
+int64_t matrix_cache_bytes(const model_weights& w) {
+    std::vector<const matrix_cache*> seen;
+    int64_t bytes = 0;
+    auto add = [&](const matrix_view& m) {
+        if (!m.cache || std::find(seen.begin(), seen.end(), m.cache.get()) != seen.end()) return;
+        seen.push_back(m.cache.get());
+        bytes += m.cache->data ? m.cache->bytes : 0;
+    };
+    add(w.embed);
+    add(w.lm_head);
+    for (const layer_weights& l : w.layers)
+        for (const matrix_view* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) add(*m);
+    return bytes;
 }
 
 int64_t kv_cache_bytes(const model_config& c, int32_t context) {

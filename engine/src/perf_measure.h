@@ -12,6 +12,10 @@ namespace smol {
 // embedding row (the embedding is read whole only as a tied LM head).
 int64_t decode_weight_bytes(const model_weights& w);
 
+// Bytes of the matrices' kernel-made copies (matrix_cache: the amx tier's tile panels) made so far, each
+// shared cache (a tied LM head's is the embedding's) once.
+int64_t matrix_cache_bytes(const model_weights& w);
+
 // Bytes of the KV cache of a transformer holding `context` positions.
 int64_t kv_cache_bytes(const model_config& c, int32_t context);
 

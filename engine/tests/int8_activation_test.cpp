@@ -188,6 +188,40 @@ TEST(int8_kernels, each_token_is_computed_the_same_way_whatever_the_batch) {
     }
 }
 
+// A matrix with a cache (model_weights.h's matrix_cache, as the views of a loaded model have) is repacked
+// once and must give the same bits as one repacked per call, in both numerics modes and for row ranges that
+// do not start on a 16-row panel; in the amx tier a prefill fills the cache, in the others nothing does.
+TEST(int8_kernels, a_cached_matrix_gives_the_same_bits_as_one_repacked_per_call) {
+    const k::kernel_table& kernels = k::active_kernels();
+    for (weight_dtype dtype : {weight_dtype::q8, weight_dtype::q8_0, weight_dtype::q4_0}) {
+        const int32_t rows = 45, cols = dtype == weight_dtype::q8 ? 203 : 288, n_tokens = 35;
+        const auto m = smol::testing::make_matrix(rows, cols, dtype, dtype == weight_dtype::q8, 91);
+        matrix_view cached = m.view;
+        cached.cache = std::make_shared<smol::matrix_cache>();
+        smol::random_generator rng{8};
+        std::vector<float> in(size_t(n_tokens) * size_t(cols));
+        for (float& v : in) v = float(rng.uniform() * 6.0 - 3.0);
+        k::int8_activation_buffer codes(n_tokens, cols);
+        codes.quantize(in.data(), cols, 0, n_tokens);
+        std::vector<float> scratch(size_t(k::matmul_scratch_floats(cols)));
+        for (bool int8 : {true, false}) {
+            std::vector<float> want(size_t(n_tokens) * size_t(rows), -7.0f), got(want.size(), -7.0f);
+            for (auto [begin, end] : {std::pair{0, 8}, std::pair{8, 40}, std::pair{40, rows}}) {
+                if (int8) {
+                    kernels.matmul_rows_int8(want.data(), codes.view(cols), n_tokens, m.view, begin, end);
+                    kernels.matmul_rows_int8(got.data(), codes.view(cols), n_tokens, cached, begin, end);
+                } else {
+                    kernels.matmul_rows(want.data(), in.data(), n_tokens, m.view, begin, end, scratch.data());
+                    kernels.matmul_rows(got.data(), in.data(), n_tokens, cached, begin, end, scratch.data());
+                }
+            }
+            EXPECT_EQ(got, want) << "dtype " << int(dtype) << " int8 " << int8;
+            EXPECT_EQ(std::count(got.begin(), got.end(), -7.0f), 0) << "rows left unwritten";
+        }
+        EXPECT_EQ(cached.cache->data != nullptr, kernels.level == smol::simd_level::amx) << "dtype " << int(dtype);
+    }
+}
+
 // The int8 mode changes the logits by about the activations' quantization error: more than the float32
 // mode's summation rounding, far less than the logits themselves (the bound against the reference is
 // reference/tests/test_engine_compare.py's); with f32 weights it changes nothing.

@@ -77,6 +77,7 @@ matrix_view make_matrix(const tensor_entry& e, std::span<const std::byte> b) {
         case weight_dtype::q8_0:
         case weight_dtype::q4_0: m.blocks = b.data() + e.data_offset; break;
     }
+    if (e.dtype != weight_dtype::f32) m.cache = std::make_shared<matrix_cache>();
     return m;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 namespace smol {
@@ -27,6 +29,16 @@ bool is_block_scheme(quant_scheme scheme);  // q8_0, q4_0
 enum class weight_dtype : uint32_t { f32 = 0, q8 = 1, q8_0 = 2, q4_0 = 3 };
 inline constexpr uint32_t weight_dtype_count = 4;
 
+// A kernel tier's copy of one matrix in its own layout (the amx tier's tile panels, kernels_amx.cpp), made
+// once, by the first call that needs it (std::call_once: concurrent callers wait for it), and freed with the
+// last view of the matrix. The views of a model image share one per matrix (make_matrix); a view without
+// one (nullptr: views built by hand, as in the kernel tests) is repacked on every call.
+struct matrix_cache {
+    std::once_flag once;
+    std::shared_ptr<const void> data;
+    int64_t bytes = 0;  // data's size, once made (smol bench counts it in its memory budget)
+};
+
 // A [rows, cols] row-major matrix. A q8 row r is `q8 + r * cols` times `scale(r)`; a q8_0 / q4_0 row r is
 // the cols / 32 blocks from `blocks + r * row_bytes()`.
 struct matrix_view {
@@ -38,6 +50,7 @@ struct matrix_view {
     const float* scales = nullptr;  // (1) or (rows) when dtype == q8
     int32_t scale_count = 0;
     const std::byte* blocks = nullptr;  // (rows, cols / 32) blocks when dtype == q8_0 or q4_0
+    std::shared_ptr<matrix_cache> cache;  // quantized matrices of a model image; see matrix_cache
 
     float scale(int32_t row) const { return scales[scale_count == 1 ? 0 : row]; }
     int64_t row_bytes() const;  // bytes of one row of weights (not counting q8 scales)
