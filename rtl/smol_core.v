@@ -212,8 +212,9 @@ module smol_core #(
   wire [31:0] fc_s = fc ^ {neg_c_q, 31'd0};
   wire [31:0] add_y, mul_y, fma_y, min_y, max_y;
   wire        cmp_eq, cmp_lt, cmp_le;
-  wire        ds_busy, ds_valid, tr_busy, tr_valid;
-  wire [31:0] ds_y, tr_y, cvt_sw_y, cvt_ws_y;
+  wire        ds_busy, ds_valid, tr_busy, tr_done;
+  wire [31:0] ds_y, cvt_sw_y, cvt_ws_y;
+  wire [511:0] tr_y;
   reg  [3:0]  cur_fop;
 
   smol_fp_add u_fadd (.a_i(fa_s), .b_i(fb_s), .y_o(add_y));
@@ -227,8 +228,12 @@ module smol_core #(
   wire lane_active = (state_q == S_FLANE) && (lane_q != lane_end_q);
   wire fop_multi   = (fop_q >= F_DIV);
   wire mc_start    = lane_active && fop_multi && !mc_started_q;
-  wire ds_start    = mc_start && (fop_q == F_DIV || fop_q == F_SQRT) && !ds_busy;
-  wire tr_start    = mc_start && !(fop_q == F_DIV || fop_q == F_SQRT) && !tr_busy;
+  // div and the scalar sqrt use the divider; every other multi-cycle op runs on the transcendental bank,
+  // all active lanes of a vector at once (sqrt through the bank's own dividers, the same recurrence).
+  wire use_bank    = !(fop_q == F_DIV || (fop_q == F_SQRT && scalar_q));
+  wire ds_start    = mc_start && !use_bank && !ds_busy;
+  wire tr_start    = mc_start && use_bank && !tr_busy;
+  reg  [15:0] tr_en;
   reg  [2:0] tr_op;
   always @(*) begin
     case (fop_q)
@@ -241,9 +246,12 @@ module smol_core #(
   end
   smol_fp_divsqrt u_divsqrt (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(ds_start), .sqrt_i(fop_q == F_SQRT),
                              .a_i(fa), .b_i(fb), .busy_o(ds_busy), .valid_o(ds_valid), .y_o(ds_y));
-  smol_fp_transc u_transc (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(tr_start), .op_i(tr_op), .a_i(fa),
-                           .busy_o(tr_busy), .valid_o(tr_valid), .y_o(tr_y));
-
+  // Vector add/sub/mul/fma (and the products of vdot/vredsqs) run on the bank's sixteen idle fmas, all
+  // lanes in one cycle: a + b as fma(a, 1, b) and a * b as fma(a, b, -0), exact rewrites of one rounding,
+  // so bit for bit the lane loop's smol_fp_add/smol_fp_mul.
+  wire vec_fma = !scalar_q && (fop_q == F_ADD || fop_q == F_MUL || fop_q == F_FMA);
+  reg  [511:0] vx_a, vx_b, vx_c;
+  wire [511:0] vx_y;
   // tree step: level sizes 8, 4, 2, 1
   reg [3:0] tree_i, tree_stride;
   always @(*) begin
@@ -259,7 +267,7 @@ module smol_core #(
     case (state_q)
       S_RED_TREE: begin
         if (red_fop_q == F_ADD) begin   // the sum tree is on the Q8 lanes; accread scales its root
-          fa = q8_y[31:0]; fb = qscale_q; cur_fop = F_MUL;
+          fa = vx_y[31:0]; fb = qscale_q; cur_fop = F_MUL;
         end else begin
           fa = vres_q[32*(tree_i) +: 32]; fb = vres_q[32*(tree_j) +: 32]; cur_fop = red_fop_q;
         end
@@ -319,14 +327,17 @@ module smol_core #(
   smol_q8_block u_q8_block (
     .clk_i(clk_i), .rst_ni(rst_ni), .load_i(g_ready && qb_op && bph_q == 2'd0), .d_i(wpair_sh[15:0]),
     .bytes_i(wpair_sh[127:0]), .q4_i(qb_q4), .hi_i(bph_q == 2'd2), .p_o(qb_p));
-  // A sum tree level runs on the Q8 lanes: lane j < stride computes fma(1, v[j + stride], v[j]), which
-  // rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs included).
-  // accread's first level reads the accumulator in its execute cycle.
+  // Two sum tree levels per cycle: lane j < stride of the Q8 lanes computes fma(1, v[j + stride], v[j]),
+  // which rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs
+  // included), and the transcendental bank's idle fmas take the level of stride / 2 from their results
+  // (fma(u[j + stride / 2], 1, u[j]), the same single rounding). Strides 8 and 4, then 2 and 1: accread
+  // takes its first two levels in its execute cycle and the last two with the scale in the next.
   wire        sum_tree = (state_q == S_RED_TREE && red_fop_q == F_ADD) ||
                          (state_q == S_EXEC && dec_op == `SMOL_OP_ACCREAD_ID);
   wire [511:0] sum_in  = (state_q == S_EXEC) ? acc_q : vres_q;
-  wire [3:0]   sum_stride = (state_q == S_EXEC) ? 4'd8 : (4'd8 >> step_q[1:0]);
+  wire [3:0]   sum_stride = (state_q == S_EXEC || !step_q[0]) ? 4'd8 : 4'd2;
   wire [511:0] sum_hi  = sum_in >> {sum_stride, 5'd0};
+  wire [511:0] sum2_hi = q8_y >> {sum_stride[3:1], 5'd0};
   integer j;
   always @(*) begin
     q8_w = 128'd0; q8_a = 512'd0; q8_acc = 512'd0; q8_en = 16'd0;
@@ -350,6 +361,26 @@ module smol_core #(
       end
     end
   end
+
+  integer t;
+  always @(*) begin
+    for (t = 0; t < 16; t = t + 1) begin
+      tr_en[t] = scalar_q ? (t == 0) : (t < lane_end_q);
+      vx_a[32*t +: 32] = vs1_lanes[32*t +: 32] ^ {neg_a_q, 31'd0};
+      vx_b[32*t +: 32] = (b_freg_q ? fs2v : (b_same_q ? vs1_lanes[32*t +: 32] : vs2_lanes[32*t +: 32])) ^
+                         {neg_b_q, 31'd0};
+      vx_c[32*t +: 32] = vres_q[32*t +: 32] ^ {neg_c_q, 31'd0};
+      if (fop_q == F_ADD) begin vx_c[32*t +: 32] = vx_b[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; end
+      else if (fop_q == F_MUL) vx_c[32*t +: 32] = FP_NEG_ZERO;
+      if (sum_tree) begin   // the tree's next level, after the Q8 lanes' one in the same cycle
+        vx_a[32*t +: 32] = sum2_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = q8_y[32*t +: 32];
+      end
+    end
+  end
+  smol_vec_transc u_transc (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(tr_start), .op_i(tr_op),
+                            .a_i(scalar_q ? {480'd0, fs1v} : vs1_lanes), .en_i(tr_en),
+                            .fma_a_i(vx_a), .fma_b_i(vx_b), .fma_c_i(vx_c),
+                            .busy_o(tr_busy), .done_o(tr_done), .y_o(tr_y), .fma_y_o(vx_y));
 
   // ---------------------------------------------------------------- memory requests
   wire        ws_req_valid;
@@ -725,8 +756,8 @@ module smol_core #(
                 for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= 32'd0;
                 rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= 512'd0;
               end
-              `SMOL_OP_ACCREAD_ID: begin   // the tree's first level now, three more in S_RED_TREE
-                vres_q <= q8_y; step_q <= 4'd1;
+              `SMOL_OP_ACCREAD_ID: begin   // the tree's first two levels now, two more in S_RED_TREE
+                vres_q <= vx_y; step_q <= 4'd1;
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q; red_fop_q <= F_ADD; is_accread_q <= 1'b1;
                 state_q <= S_RED_TREE;
               end
@@ -835,13 +866,25 @@ module smol_core #(
                 vw_vres(f_vd); rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
               end
             endcase
+          end else if (vec_fma) begin    // every active lane in one cycle
+            for (i = 0; i < 16; i = i + 1)
+              if (tr_en[i]) vres_q[32*(i) +: 32] <= vx_y[32*(i) +: 32];
+            lane_q <= lane_end_q;
           end else if (!fop_multi) begin
             vres_q[32*(lane_q[3:0]) +: 32] <= fres;
             lane_q <= lane_q + 5'd1;
+          end else if (use_bank) begin   // every active lane in one go
+            if (tr_start) mc_started_q <= 1'b1;
+            if (mc_started_q && tr_done) begin
+              for (i = 0; i < 16; i = i + 1)
+                if (tr_en[i]) vres_q[32*(i) +: 32] <= tr_y[32*(i) +: 32];
+              lane_q <= lane_end_q;
+              mc_started_q <= 1'b0;
+            end
           end else begin
-            if (ds_start || tr_start) mc_started_q <= 1'b1;
-            if (mc_started_q && (ds_valid || tr_valid)) begin
-              vres_q[32*(lane_q[3:0]) +: 32] <= ds_valid ? ds_y : tr_y;
+            if (ds_start) mc_started_q <= 1'b1;
+            if (mc_started_q && ds_valid) begin
+              vres_q[32*(lane_q[3:0]) +: 32] <= ds_y;
               lane_q <= lane_q + 5'd1;
               mc_started_q <= 1'b0;
             end
@@ -856,10 +899,10 @@ module smol_core #(
         end
         S_RED_TREE: begin
           step_q <= step_q + 4'd1;
-          if (red_fop_q == F_ADD) begin   // one level per cycle (strides 8, 4, 2, 1)
-            vres_q <= q8_y;
-            if (step_q == 4'd3) begin
-              fw(f_fd, is_accread_q ? fres : q8_y[31:0]); rvfi_valid_o <= 1'b1; pc_q <= pc_next;
+          if (red_fop_q == F_ADD) begin   // two levels per cycle (strides 8 and 4, then 2 and 1)
+            vres_q <= vx_y;
+            if (step_q == 4'd1) begin
+              fw(f_fd, is_accread_q ? fres : vx_y[31:0]); rvfi_valid_o <= 1'b1; pc_q <= pc_next;
               state_q <= S_EXEC;
             end
           end else begin                  // max/min: one compare per cycle

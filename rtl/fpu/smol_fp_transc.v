@@ -2,15 +2,22 @@
 // one fused multiply-add (which also performs the sequence's adds as fma(x, 1, y) and multiplies as
 // fma(x, y, -0), both exact rewrites) and one divide/square-root unit. op_i: 0 exp, 1 silu,
 // 2 rsqrt = RN(1/RN(sqrt a)), 3 recip = RN(1/a), 4 sqrt. Same handshake as smol_fp_divsqrt.
+// While idle (busy_o = 0) the fused multiply-add is free: fma_y_o = fma(fma_a_i, fma_b_i, fma_c_i),
+// combinational, so a vector unit built of these sequencers does its element-wise adds, multiplies and
+// fmas on the same datapaths instead of carrying a second set.
 module smol_fp_transc (
   input         clk_i,
   input         rst_ni,
   input         start_i,
   input  [2:0]  op_i,
   input  [31:0] a_i,
+  input  [31:0] fma_a_i,
+  input  [31:0] fma_b_i,
+  input  [31:0] fma_c_i,
   output        busy_o,
   output        valid_o,
-  output [31:0] y_o
+  output [31:0] y_o,
+  output [31:0] fma_y_o
 );
   localparam [2:0] OP_EXP = 3'd0, OP_SILU = 3'd1, OP_RSQRT = 3'd2, OP_RECIP = 3'd3, OP_SQRT = 3'd4;
 
@@ -83,6 +90,7 @@ module smol_fp_transc (
       PC_NEG_S2: begin fa = v_q;       fb = pow2_e2; end
       default:   begin fa = v_q; end
     endcase
+    if (!busy_q) begin fa = fma_a_i; fb = fma_b_i; fc = fma_c_i; end
   end
   wire [31:0] f_y;
   smol_fp_fma u_fma (.a_i(fa), .b_i(fb), .c_i(fc), .y_o(f_y));
@@ -211,4 +219,5 @@ module smol_fp_transc (
   assign busy_o = busy_q;
   assign valid_o = valid_q;
   assign y_o = y_q;
+  assign fma_y_o = f_y;
 endmodule
