@@ -1,9 +1,13 @@
+#include "common/cpu_features.h"
 #include "common/error.h"
 #include "common/test_errors.h"
 #include "engine/src/transformer.h"
+#include "engine/src/kernel_table.h"
 #include "engine/tests/test_models.h"
 
+#include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace {
@@ -129,8 +133,13 @@ TEST_P(transformer_schemes, batched_decode_equals_each_sequence_alone) {
 // The scheduler of `smol serve` runs prompt chunks of newly admitted sequences in the same forward pass as
 // the others' decode tokens (transformer::step): every chunk's last logits, and every later step, are those
 // of the sequence alone, bit for bit, whether the pass has more than 16 tokens (the prefill kernels) or not.
+// (The amx tier's exception is below.)
 TEST_P(transformer_schemes, step_of_prompt_chunks_and_decode_tokens_equals_each_sequence_alone) {
     auto m = smol::testing::random_image_model(smol::testing::small_config(false), GetParam());
+    // The amx tier runs quantized passes of 16 tokens or more on AMX tiles, another float32 order than its
+    // one-token path (docs/engine-performance.md): there the bound engine-vs-reference holds, not identity, which
+    // is why `smol serve` runs the avx512 kernels on such a CPU unless amx is asked for (docs/serve.md).
+    const bool two_orders = smol::kernels::active_kernels().level == smol::simd_level::amx && GetParam() != quant_scheme::f32;
     const size_t vocab = size_t(m.weights.config.vocab_size);
     constexpr int32_t context = 40, decode_steps = 5;
     const std::vector<std::vector<int32_t>> prompts = {
@@ -188,7 +197,14 @@ TEST_P(transformer_schemes, step_of_prompt_chunks_and_decode_tokens_equals_each_
                 at = size_t(pos[s]) - 1;
                 if (size_t(pos[s]) == prompts[s].size()) decoded[s] = 0;
             }
-            ASSERT_EQ(row, alone[s][at]) << "sequence " << s << " pass " << pass << " of " << chunks.size() << " chunks";
+            const std::string where = fmt::format("sequence {} pass {} of {} chunks", s, pass, chunks.size());
+            if (!two_orders) {
+                ASSERT_EQ(row, alone[s][at]) << where;
+                continue;
+            }
+            float largest = 0.0f;
+            for (float v : alone[s][at]) largest = std::max(largest, std::fabs(v));
+            for (size_t v = 0; v < vocab; ++v) ASSERT_NEAR(row[v], alone[s][at][v], 1e-4f * largest) << where << " logit " << v;
         }
     }
     for (size_t s = 0; s < prompts.size(); ++s) EXPECT_EQ(decoded[s], decode_steps) << "sequence " << s;

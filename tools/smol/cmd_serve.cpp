@@ -1,5 +1,6 @@
 // smol serve: the OpenAI-compatible HTTP server (server/, docs/serve.md). This file only reads the flags,
 // loads the model and runs the server until SIGTERM or SIGINT.
+#include "common/cpu_features.h"
 #include "common/error.h"
 #include "engine/src/transformer.h"
 #include "server/src/http_server.h"
@@ -7,6 +8,7 @@
 #include "tools/smol/commands.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -15,6 +17,21 @@
 namespace smol::cli {
 
 namespace {
+
+// A reply must not depend on what it is batched with (docs/serve.md). The amx tier runs passes of 16 tokens or
+// more on AMX tiles, which sum in another float32 order than its one-token path, so a pass's size would move the
+// last bits of every sequence in it. Unless the tier was asked for (--simd, SMOL_SIMD), the server runs the
+// avx512 kernels the amx tier's CPU also has; asked for, it runs amx and says what that costs.
+void keep_replies_batch_invariant(const simd_options& simd) {
+    if (active_simd() != simd_level::amx) return;
+    if (simd.tier.empty() && std::getenv("SMOL_SIMD") == nullptr) {
+        set_simd(simd_level::avx512);
+        fmt::print(stderr, "smol serve: kernel tier avx512 (amx's prefill tiles would make replies depend on the batch;"
+                           " --simd amx to use them anyway)\n");
+    } else {
+        fmt::print(stderr, "smol serve: kernel tier amx: a reply may differ in its last bits with the batch it runs in\n");
+    }
+}
 
 // The model's name for clients: the directory or file name without its extension.
 std::string default_model_id(const std::string& path) {
@@ -70,7 +87,9 @@ void register_serve(CLI::App& app) {
             fmt::print(stderr, "note: no chat template ({}); /v1/chat/completions is refused\n", e.what());
         }
         const int32_t context = opts->model.context_for(c, 2);
-        transformer engine(model.weights(), context, transformer::default_max_batch, opts->cpu.thread_count(), opts->parallel);
+        const int32_t threads = opts->cpu.thread_count();  // applies --simd / SMOL_SIMD
+        keep_replies_batch_invariant(opts->cpu.simd);
+        transformer engine(model.weights(), context, transformer::default_max_batch, threads, opts->parallel);
         serve::served_model served{opts->alias.empty() ? default_model_id(opts->model.path) : opts->alias, engine, tok,
                                    std::move(chat), sampling_options{}.stop_tokens(c, &tok)};
         serve::http_server server(served, opts->server);
