@@ -80,6 +80,12 @@ const std::string& tile_state_reason() {
 
 // -1: nothing chosen yet (SMOL_SIMD or the CPU decide on first use).
 std::atomic<int> chosen{-1};
+std::atomic<bool> set_by_call{false};  // set_simd was called (--simd)
+
+const char* simd_environment() {  // SMOL_SIMD, or nullptr when unset or empty
+    const char* env = std::getenv("SMOL_SIMD");
+    return env && *env ? env : nullptr;
+}
 
 simd_level checked(simd_level level, const char* origin) {
     std::string reason = simd_unavailable_reason(level);
@@ -88,8 +94,8 @@ simd_level checked(simd_level level, const char* origin) {
 }
 
 simd_level from_environment() {
-    const char* env = std::getenv("SMOL_SIMD");
-    if (!env || !*env) return best_simd();
+    const char* env = simd_environment();
+    if (!env) return best_simd();
     std::optional<simd_level> level = parse_simd_level(env);
     if (!level) fail("SMOL_SIMD={}: unknown kernel tier (expected portable, avx2, avx512 or amx)", env);
     return checked(*level, "SMOL_SIMD=");
@@ -157,6 +163,11 @@ simd_level active_simd() {
     return static_cast<simd_level>(level);
 }
 
-void set_simd(simd_level level) { chosen.store(static_cast<int>(checked(level, "--simd ")), std::memory_order_release); }
+void set_simd(simd_level level) {
+    chosen.store(static_cast<int>(checked(level, "--simd ")), std::memory_order_release);
+    set_by_call.store(true, std::memory_order_release);
+}
+
+bool simd_asked_for() { return set_by_call.load(std::memory_order_acquire) || simd_environment() != nullptr; }
 
 }  // namespace smol

@@ -31,6 +31,8 @@ std::string cpu_feature_list();
 simd_level active_simd();
 // --simd: the same checks, for the rest of the process (or until the next call).
 void set_simd(simd_level level);
+// Whether the tier was asked for (set_simd, or a non-empty SMOL_SIMD) rather than left to the CPU.
+bool simd_asked_for();
 // The reason a tier cannot run here ("this CPU lacks AVX-512 F/BW/VL/DQ"), or empty when it can.
 std::string simd_unavailable_reason(simd_level level);
 

@@ -8,7 +8,6 @@
 #include "tools/smol/commands.h"
 
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <pthread.h>
@@ -22,9 +21,9 @@ namespace {
 // more on AMX tiles, which sum in another float32 order than its one-token path, so a pass's size would move the
 // last bits of every sequence in it. Unless the tier was asked for (--simd, SMOL_SIMD), the server runs the
 // avx512 kernels the amx tier's CPU also has; asked for, it runs amx and says what that costs.
-void keep_replies_batch_invariant(const simd_options& simd) {
+void keep_replies_batch_invariant() {
     if (active_simd() != simd_level::amx) return;
-    if (simd.tier.empty() && std::getenv("SMOL_SIMD") == nullptr) {
+    if (!simd_asked_for()) {
         set_simd(simd_level::avx512);
         fmt::print(stderr, "smol serve: kernel tier avx512 (amx's prefill tiles would make replies depend on the batch;"
                            " --simd amx to use them anyway)\n");
@@ -88,7 +87,7 @@ void register_serve(CLI::App& app) {
         }
         const int32_t context = opts->model.context_for(c, 2);
         const int32_t threads = opts->cpu.thread_count();  // applies --simd / SMOL_SIMD
-        keep_replies_batch_invariant(opts->cpu.simd);
+        keep_replies_batch_invariant();
         transformer engine(model.weights(), context, transformer::default_max_batch, threads, opts->parallel);
         serve::served_model served{opts->alias.empty() ? default_model_id(opts->model.path) : opts->alias, engine, tok,
                                    std::move(chat), sampling_options{}.stop_tokens(c, &tok)};
