@@ -1,8 +1,10 @@
 // Google Benchmark suite of the engine kernels, one by one, on SmolLM2-135M shapes: matrix-vector (decode)
 // and matrix-matrix (prefill) for every weight type, attention, norms. Matrix kernels and attention run on
-// every kernel tier the CPU has (names end in /portable, /avx2, /avx512, /amx; a missing tier reports an error).
+// every kernel tier the CPU has (names end in /portable, /avx2, /avx512, /amx; a missing tier reports an error),
+// with float32 activations (matvec_*, matmul_*) and int8 ones (matvec_int8_*, matmul_int8_*).
 // Not a test: timings are never asserted. Run: build/engine/bench/engine_kernels_bench
 #include "common/cpu_features.h"
+#include "engine/src/activation_quant.h"
 #include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
 #include "model/src/quantize.h"
@@ -101,6 +103,31 @@ void bm_matmul(benchmark::State& state) {
     state.counters["tok/s"] = benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The int8-activation mode's kernel (matmul_rows_int8, --act int8): the activations quantized once outside
+// the timed loop, as the transformer quantizes them once per matrix input. args as bm_matmul.
+template <weight_dtype dtype, simd_level level>
+void bm_matmul_int8(benchmark::State& state) {
+    const auto rows = int32_t(state.range(0)), cols = int32_t(state.range(1)), tokens = int32_t(state.range(2));
+    const auto threads = int32_t(state.range(3));
+    const auto* table = tier_or_skip(state, level);
+    if (!table) return;
+    auto w = make_weights(rows, cols, dtype);
+    auto in = activations(size_t(tokens) * cols);
+    smol::kernels::int8_activation_buffer quantized(tokens, cols);
+    quantized.quantize(in.data(), cols, 0, tokens);
+    const auto view = quantized.view(cols);
+    std::vector<float> out(size_t(tokens) * rows);
+    smol::thread_pool pool(threads);
+    for (auto _ : state) {
+        pool.parallel_for(rows, 8, [&](int64_t begin, int64_t end, int32_t) {
+            table->matmul_rows_int8(out.data(), view, tokens, w.view, int32_t(begin), int32_t(end));
+        });
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["GMAC/s"] = benchmark::Counter(double(rows) * cols * tokens * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["tok/s"] = benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // The 135M shapes: q/o projection 576x576, k/v 192x576, gate/up 1536x576, down 576x1536, LM head 49152x576.
 void matvec_shapes(benchmark::internal::Benchmark* b) {
     for (int threads : {1, 2})
@@ -127,6 +154,18 @@ SMOL_MATMUL_BENCH_TIERS(q8);
 SMOL_MATMUL_BENCH_TIERS(q8_0);
 SMOL_MATMUL_BENCH_TIERS(q4_0);
 SMOL_MATMUL_BENCH_TIERS(f32);
+
+#define SMOL_MATMUL_INT8_BENCH(dtype, tier)                                                                              \
+    BENCHMARK(bm_matmul_int8<weight_dtype::dtype, simd_level::tier>)->Name("matvec_int8_" #dtype "/" #tier)->Apply(matvec_shapes)->UseRealTime(); \
+    BENCHMARK(bm_matmul_int8<weight_dtype::dtype, simd_level::tier>)->Name("matmul_int8_" #dtype "/" #tier)->Apply(matmul_shapes)->UseRealTime()
+#define SMOL_MATMUL_INT8_BENCH_TIERS(dtype) \
+    SMOL_MATMUL_INT8_BENCH(dtype, portable); \
+    SMOL_MATMUL_INT8_BENCH(dtype, avx2);     \
+    SMOL_MATMUL_INT8_BENCH(dtype, avx512);   \
+    SMOL_MATMUL_INT8_BENCH(dtype, amx)
+SMOL_MATMUL_INT8_BENCH_TIERS(q8);
+SMOL_MATMUL_INT8_BENCH_TIERS(q8_0);
+SMOL_MATMUL_INT8_BENCH_TIERS(q4_0);
 
 // One head's attention at one position over `visible` cached positions (head_dim 64): scores, softmax,
 // weighted sum of values, as the transformer runs it.

@@ -167,6 +167,22 @@ void rows_by_tokens(const Rows& w, int32_t r0, const matrix_view& m, const float
     for (; t < t_end; ++t) block<R, 1>(w, r0, m, in, m.cols, t, out, out_r0);
 }
 
+// Quantized rows are widened eight at a time: each tile of six tokens' activations (13.5 KiB at 576
+// columns), read from L2 for the first four rows, is then still in L1 for the other four, which halves the
+// activation reads from L2 that bound the 4 x 6 tile (the 18 KiB panel stays in L1 too).
+constexpr int32_t wide_panel_rows = 2 * panel_rows;
+static_assert(wide_panel_rows <= prefill_panel_rows_max);
+
+void wide_panel_by_tokens(const f32_rows& panel, const matrix_view& m, const float* in, int32_t t_begin, int32_t t_end,
+                          float* out, int32_t out_r0) {
+    int32_t t = t_begin;
+    for (; t + panel_tokens <= t_end; t += panel_tokens)
+        for (int32_t half = 0; half < wide_panel_rows; half += panel_rows)
+            block<panel_rows, panel_tokens>(panel, half, m, in, m.cols, t, out, out_r0 + half);
+    for (int32_t half = 0; half < wide_panel_rows; half += panel_rows)
+        rows_by_tokens<panel_rows>(panel, half, m, in, t, t_end, out, out_r0 + half);
+}
+
 // Calls fn.operator()<P>(rows reader, first weight byte): P cache lines per step of eight rows.
 template <typename Fn>
 void with_rows(const matrix_view& m, Fn&& fn) {
@@ -245,6 +261,12 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
             for (; r + panel_rows <= row_end; r += panel_rows) {
                 if (m.dtype == weight_dtype::f32) {
                     rows_by_tokens<panel_rows>(w, r, m, in, tc, tc_end, out, r);
+                    continue;
+                }
+                if (r + wide_panel_rows <= row_end) {
+                    widen_panel(panel, m, r, wide_panel_rows);
+                    wide_panel_by_tokens(f32_rows{panel, cols}, m, in, tc, tc_end, out, r);
+                    r += wide_panel_rows - panel_rows;
                     continue;
                 }
                 widen_panel(panel, m, r, panel_rows);

@@ -19,7 +19,9 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#include <algorithm>
 #include <type_traits>
+#include <vector>
 
 namespace smol::kernels {
 
@@ -163,12 +165,107 @@ void with_rows(const matrix_view& m, Fn&& fn) {
 // Prefill tile: 4 rows x 4 tokens = 16 accumulators, with 4 token code vectors and 4 sum vectors of 32 zmm.
 constexpr int tile_rows = 4, tile_tokens = 4;
 
+// Prefill of at least this many tokens packs its weights (below: h-serve's batched-decode tiles above).
+constexpr int32_t packed_tokens_min = 16;
+
+// A panel of R weight rows as the readers load them, packed once per panel for all of a prefill's tokens:
+// per row and step, 64 code bytes (sign-flipped for signed codes, q4_0's nibbles unpacked) and the two
+// blocks' scales as one vector. A tile then loads each weight vector and its scales in one instruction each
+// instead of two loads, an insert, a flip, a float16 conversion and a permute per tile of tokens.
+struct alignas(64) zmm_bytes {
+    unsigned char bytes[64];
+};
+
+template <int R>
+struct packed_panel {
+    std::vector<zmm_bytes> codes;   // (steps, R) code vectors
+    std::vector<zmm_bytes> scales;  // (steps, R) scale vectors
+    int64_t steps = 0;
+    template <typename Rows>
+    void pack(const Rows& w, int32_t r0, int32_t n_rows, int64_t n_steps) {
+        steps = n_steps;
+        codes.resize(size_t(steps * R));
+        scales.resize(size_t(steps * R));
+        for (int64_t s = 0; s < steps; ++s)
+            for (int r = 0; r < R; ++r) {
+                const bool real = r < n_rows;
+                _mm512_store_si512(codes[size_t(s * R + r)].bytes, real ? w.load(r0 + r, s) : _mm512_setzero_si512());
+                _mm512_store_ps(scales[size_t(s * R + r)].bytes, real ? w.scales(r0 + r, s) : _mm512_setzero_ps());
+            }
+    }
+};
+
+// int8_block over a packed panel: the same operations on the same values in the same order per (row,
+// token), so a prefill's outputs are bit-identical to those of a decode step (batch identity).
+template <int R, int T, bool SignedCodes, bool BlockScales>
+inline void packed_block(const packed_panel<R>& p, int32_t r0, int32_t n_rows, const matrix_view& m,
+                         const int8_activations& in, int32_t t0, float* out) {
+    __m512 acc[R][T];
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r)
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+    const zmm_bytes* codes = p.codes.data();
+    const zmm_bytes* scales = p.scales.data();
+    for (int64_t s = 0; s < p.steps; ++s) {
+        __m512i x[T], start[T];
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) {
+            x[t] = _mm512_loadu_si512(in.token_codes(t0 + t) + s * step_codes);
+            const __m512i neg_sums = _mm512_loadu_si512(in.token_neg_sums(t0 + t) + s * 16);
+            start[t] = SignedCodes ? _mm512_slli_epi32(neg_sums, 4) : neg_sums;
+        }
+        SMOL_UNROLL
+        for (int r = 0; r < R; ++r) {
+            const __m512i wv = _mm512_load_si512(codes[s * R + r].bytes);
+            const __m512 dw = _mm512_load_ps(scales[s * R + r].bytes);
+            SMOL_UNROLL
+            for (int t = 0; t < T; ++t) {
+                const __m512i dot = _mm512_dpbusd_epi32(start[t], wv, x[t]);
+                const __m512 dx = _mm512_loadu_ps(in.token_scales(t0 + t) + s * 16);
+                const __m512 scale = BlockScales ? _mm512_mul_ps(dw, dx) : dx;
+                acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[r][t]);
+            }
+        }
+    }
+    SMOL_UNROLL
+    for (int r = 0; r < R; ++r) {
+        if (r >= n_rows) break;
+        const int32_t row = r0 + r;
+        const float scale = row_scale(m, row);
+        SMOL_UNROLL
+        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
+    }
+}
+
+// Prefill: panels of 4 rows packed once (a thread's own buffer, reused by every call), each against all
+// tokens in tiles of 4, the tokens left one at a time.
+template <typename Rows>
+void packed_prefill(const Rows& w, float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& m,
+                    int32_t row_begin, int32_t row_end) {
+    thread_local packed_panel<tile_rows> panel;
+    const int64_t steps = in.padded_cols() / step_codes;
+    for (int32_t r = row_begin; r < row_end; r += tile_rows) {
+        const int32_t n_rows = std::min(tile_rows, row_end - r);
+        panel.pack(w, r, n_rows, steps);
+        int32_t t = 0;
+        for (; t + tile_tokens <= n_tokens; t += tile_tokens)
+            packed_block<tile_rows, tile_tokens, Rows::signed_codes, Rows::block_scales>(panel, r, n_rows, m, in, t, out);
+        for (; t < n_tokens; ++t)
+            packed_block<tile_rows, 1, Rows::signed_codes, Rows::block_scales>(panel, r, n_rows, m, in, t, out);
+    }
+}
+
 }  // namespace
 
 void matmul_rows_int8(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
                       int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
         using rows_type = std::decay_t<decltype(w)>;
+        if (n_tokens >= packed_tokens_min) {
+            packed_prefill(w, out, in, n_tokens, m, row_begin, row_end);
+            return;
+        }
         auto rows_block = [&]<int R, int T, int Q>(int32_t r0, int32_t t0, const char* prefetch) {
             int8_block<R, T, rows_type, Q>(w, r0, m, in, t0, out, prefetch);
         };
