@@ -24,8 +24,19 @@ inline constexpr int32_t prefetch_blocks_ahead = 2;
 // ones, widen each weight once per tile's tokens (the cost that makes a batched step compute-bound: the
 // wider the tile, the fewer times a weight is widened); the tokens left go one at a time. The rows left are
 // the caller's (tile_row_blocks).
+// With LastTile, the 2..TileTokens-1 tokens left after those go in one TileRows tile of that many tokens.
+template <int TileRows, int T, int P, typename Block>
+void last_tile(const Block& block, int32_t n_tokens, int32_t& t, int32_t r, const char* next) {
+    if constexpr (T >= 2) {
+        if (n_tokens - t != T) return last_tile<TileRows, T - 1, P>(block, n_tokens, t, r, next);
+        for (int32_t tile = 0; tile < decode_rows; tile += TileRows)
+            block.template operator()<TileRows, T, P>(r + tile, t, t == 0 && tile == 0 ? next : nullptr);
+        t += T;
+    }
+}
+
 template <int P, int TileRows = decode_rows, int TileTokens = 1, int WideRows = decode_rows, int WideTokens = 1,
-          typename Block>
+          bool LastTile = false, typename Block>
 void decode_row_blocks(const Block& block, int32_t n_tokens, int32_t& r, int32_t row_end, int32_t rows,
                        int64_t row_bytes, const char* base) {
     static_assert(decode_rows % TileRows == 0 && decode_rows % WideRows == 0, "a decode block is whole tiles");
@@ -41,6 +52,7 @@ void decode_row_blocks(const Block& block, int32_t n_tokens, int32_t& r, int32_t
             for (; n_tokens > 1 && t + TileTokens <= n_tokens; t += TileTokens)
                 for (int32_t tile = 0; tile < decode_rows; tile += TileRows)
                     block.template operator()<TileRows, TileTokens, P>(r + tile, t, t == 0 && tile == 0 ? next : nullptr);
+        if constexpr (LastTile) last_tile<TileRows, TileTokens - 1, P>(block, n_tokens, t, r, next);
         for (; t < n_tokens; ++t) block.template operator()<decode_rows, 1, P>(r, t, t == 0 ? next : nullptr);
     }
 }

@@ -236,7 +236,7 @@ TEST(matmul_rows, each_token_is_computed_the_same_way_whatever_the_batch) {
             if (dtype != weight_dtype::f32 && dtype != weight_dtype::q8 && cols % smol::quant_block_size != 0) continue;
             auto m = make_matrix(rows, cols, dtype, true, uint64_t(rows * 31 + cols));
             std::vector<float> scratch(size_t(smol::kernels::matmul_scratch_floats(cols)));
-            for (int32_t n_tokens : {2, 3, 5, 8, 13, 32}) {
+            for (int32_t n_tokens : {2, 3, 5, 6, 7, 8, 13, 32}) {
                 auto in = random_vector(size_t(n_tokens) * cols, 5);
                 std::vector<float> batched(size_t(n_tokens) * rows);
                 k.matmul_rows(batched.data(), in.data(), n_tokens, m.view, 0, rows, scratch.data());
