@@ -7,15 +7,18 @@
 # the previous row's sum goes into its lane of v0 (the core reads it out beside the stream), the first one's
 # lane 15 is overwritten by the last, a q8row of 0 MACs that only reads row 15 out; the weight pointer walks
 # on into the next row, aptr stays on the activations. One store per block. Rows after the last block take
-# fsetbase / acczero / q8macn / accread each. The rows are summed with scale 1.0 and scaled afterwards, 16
-# at a time, by the tensor scale (q8) or the row scales (q8r): the same single rounding as a readout with
-# the scale set, so the result is bit-identical either way.
+# fsetbase / acczero / q8macn / accread each. A q8 tensor's one scale is the Q8 unit's, applied by each
+# readout; q8r rows are summed with scale 1.0 and scaled afterwards, 16 at a time, by the row scales: the
+# same single rounding as a readout with the scale set (the sum times 1.0 is exact), so bit-identical.
         .global matvec_q8
 matvec_q8:
         beqz    r14, .done
         qsetbase r12
         fsetbase r11
-        flui    f1, 0x3f80              # 1.0
+        flui    f1, 0x3f80              # 1.0 for row scales
+        bnez    r16, .set_scale
+        lf      f1, 0(r13)              # one scale for the whole tensor
+.set_scale:
         qsetscale f1
         mv      r8, r10                 # out, for the scaling pass
         srli    r6, r14, 4              # blocks of 16 rows
@@ -54,16 +57,7 @@ matvec_q8:
         addi    r10, r10, 4
         loop    r7, .row
 .scale:
-        bnez    r16, .row_scales
-        lf      f1, 0(r13)              # one scale for the whole tensor
-.tensor_scale:
-        setvl   r7, r14
-        lv      v0, 0(r8)
-        vmuls   v0, v0, f1
-        svinc   v0, r8
-        sub     r14, r14, r7
-        bnez    r14, .tensor_scale
-        ret
+        beqz    r16, .done
 .row_scales:
         setvl   r7, r14
         lv      v0, 0(r8)
