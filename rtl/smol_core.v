@@ -75,7 +75,7 @@ module smol_core #(
   localparam [4:0] S_FETCH_WAIT = 5'd1, S_EXEC = 5'd2, S_LOAD = 5'd3, S_STORE = 5'd4,
                    S_FLANE = 5'd5, S_RED_FILL = 5'd6, S_RED_TREE = 5'd7,
                    S_Q8_CHUNK = 5'd9, S_Q8_AFILL = 5'd10, S_Q8_STREAM = 5'd11, S_VQ8 = 5'd12,
-                   S_STOP = 5'd13, S_DIV = 5'd14;
+                   S_STOP = 5'd13, S_DIV = 5'd14, S_ROW_WAIT = 5'd15;
 
   // fp lane functions
   localparam [3:0] F_ADD = 4'd0, F_MUL = 4'd1, F_FMA = 4'd2, F_MIN = 4'd3, F_MAX = 4'd4, F_MOVA = 4'd5,
@@ -121,6 +121,11 @@ module smol_core #(
   reg [511:0] vres_q;       // lane results of the lane loop / tree
   reg [3:0]   step_q;
   reg         is_accread_q;
+  // q8row's readout of the previous row beside this row's stream: 1 = vres_q holds the tree's four values
+  // after levels 1-2, 2 = its two after level 3, 3 = the scaled sum is in row_sum_q; 0 = none pending
+  reg [1:0]   rt_step_q;
+  reg [31:0]  row_sum_q;
+  wire        rt_bg = (state_q != S_EXEC) && (rt_step_q == 2'd1 || rt_step_q == 2'd2);
 
   // Q8 stream
   reg [31:0]  q8_n_q, q8_off_q;
@@ -273,7 +278,9 @@ module smol_core #(
         end
       end
       default: begin
-        if (scalar_q || state_q == S_EXEC) begin  // fp compares read f registers in S_EXEC
+        if (rt_bg) begin                  // q8row's readout: the tree's root times the scale
+          fa = vx_y[31:0]; fb = qscale_q; cur_fop = F_MUL;
+        end else if (scalar_q || state_q == S_EXEC) begin  // fp compares read f registers in S_EXEC
           fa = fs1v; fb = fs2v; fc = fs3v;
         end else begin
           fa = vs1_lanes[32*lane_q[3:0] +: 32];
@@ -332,12 +339,15 @@ module smol_core #(
   // included), and the transcendental bank's idle fmas take the level of stride / 2 from their results
   // (fma(u[j + stride / 2], 1, u[j]), the same single rounding). Strides 8 and 4, then 2 and 1: accread
   // takes its first two levels in its execute cycle and the last two with the scale in the next.
+  // q8row takes the same first two levels in its execute cycle (its stream starts in the next), then levels
+  // 3 and 4 one per cycle on the bank's fmas while the Q8 lanes stream (rt_bg), the scale on the fp unit.
   wire        sum_tree = (state_q == S_RED_TREE && red_fop_q == F_ADD) ||
-                         (state_q == S_EXEC && dec_op == `SMOL_OP_ACCREAD_ID);
+                         (state_q == S_EXEC && (dec_op == `SMOL_OP_ACCREAD_ID || dec_op == `SMOL_OP_Q8ROW_ID));
   wire [511:0] sum_in  = (state_q == S_EXEC) ? acc_q : vres_q;
   wire [3:0]   sum_stride = (state_q == S_EXEC || !step_q[0]) ? 4'd8 : 4'd2;
   wire [511:0] sum_hi  = sum_in >> {sum_stride, 5'd0};
   wire [511:0] sum2_hi = q8_y >> {sum_stride[3:1], 5'd0};
+  wire [511:0] rt_hi   = (rt_step_q == 2'd1) ? (vres_q >> 64) : (vres_q >> 32);
   integer j;
   always @(*) begin
     q8_w = 128'd0; q8_a = 512'd0; q8_acc = 512'd0; q8_en = 16'd0;
@@ -374,6 +384,8 @@ module smol_core #(
       else if (fop_q == F_MUL) vx_c[32*t +: 32] = FP_NEG_ZERO;
       if (sum_tree) begin   // the tree's next level, after the Q8 lanes' one in the same cycle
         vx_a[32*t +: 32] = sum2_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = q8_y[32*t +: 32];
+      end else if (rt_bg) begin   // q8row: stride 2, then stride 1
+        vx_a[32*t +: 32] = rt_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = vres_q[32*t +: 32];
       end
     end
   end
@@ -433,7 +445,7 @@ module smol_core #(
     case (state_q)
       S_FETCH_WAIT, S_LOAD, S_VQ8, S_STORE, S_Q8_AFILL: stall_o = STALL_MEMORY;
       S_Q8_STREAM: stall_o = (!g_ready && g_left_q != 0) ? STALL_MEMORY : STALL_NONE;
-      S_FLANE, S_RED_FILL, S_RED_TREE, S_DIV, S_Q8_CHUNK: stall_o = STALL_MULTICYCLE;
+      S_FLANE, S_RED_FILL, S_RED_TREE, S_DIV, S_Q8_CHUNK, S_ROW_WAIT: stall_o = STALL_MULTICYCLE;
       S_EXEC: stall_o = exec_go || pc_q[1:0] != 2'b00 || !inside_f(pc_q, 34'd4, mem_size34) ? STALL_NONE
                                                                                        : STALL_MEMORY;
       default: stall_o = STALL_NONE;   // stopped
@@ -444,7 +456,7 @@ module smol_core #(
   wire [31:0] pc_next = pc_q + 32'd4;
   wire        dec_qb = (dec_op == `SMOL_OP_Q8BMACN_ID || dec_op == `SMOL_OP_Q4BMACN_ID);
   // elements; a block op's 32 rs1 may be cut to 34 bits here: such a count traps on its activation range
-  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID) ? {2'b00, xs1} :
+  wire [33:0] q8_count = (dec_op == `SMOL_OP_Q8MACN_ID || dec_op == `SMOL_OP_Q8ROW_ID) ? {2'b00, xs1} :
                          dec_qb ? {xs1[28:0], 5'd0} : {2'b00, qn_count};
   // a block op's weight and activation bytes, without wrap-around (38 and 39 bits)
   wire [37:0] qb_wbytes = (dec_op == `SMOL_OP_Q8BMACN_ID) ? ({1'b0, xs1, 5'd0} + {5'd0, xs1, 1'b0})
@@ -476,7 +488,7 @@ module smol_core #(
   wire ws_start = ((state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q)) ||
                   (exec_go && dec_valid && q8_count != 34'd0 &&
                    (dec_op == `SMOL_OP_Q8MAC_ID || dec_op == `SMOL_OP_Q8MACINC_ID || dec_op == `SMOL_OP_Q8MACN_ID ||
-                    dec_qb));
+                    dec_op == `SMOL_OP_Q8ROW_ID || dec_qb));
   smol_wstream #(.DEPTH(WFIFO_DEPTH), .AW(WFIFO_AW)) u_wstream (
     .clk_i(clk_i), .rst_ni(rst_ni), .mem_lines_i(mem_size_i[32:4]),
     .start_i(ws_start), .start_line_i(wc_calc[31:4]), .pop_i(ws_pop), .avail_o(ws_avail),
@@ -525,6 +537,7 @@ module smol_core #(
       fop_q <= F_MOVA; red_fop_q <= F_ADD; neg_a_q <= 1'b0; neg_b_q <= 1'b0; neg_c_q <= 1'b0;
       scalar_q <= 1'b0; b_freg_q <= 1'b0; b_same_q <= 1'b0; lane_q <= 5'd0; lane_end_q <= 5'd0;
       post_q <= P_VREG; mc_started_q <= 1'b0; step_q <= 4'd0; is_accread_q <= 1'b0;
+      rt_step_q <= 2'd0; row_sum_q <= 32'd0;
       st_idx_q <= 3'd0; st_last_q <= 3'd0; st_line_q <= 28'd0; st_img_q <= 640'd0; st_mask_q <= 80'd0;
       ma_addr_q <= 32'd0;
       q8_n_q <= 32'd0; q8_off_q <= 32'd0; chunk_n_q <= 0; g_left_q <= 0; g_idx_q <= 0;
@@ -545,6 +558,12 @@ module smol_core #(
       rvfi_x_we_o <= 1'b0; rvfi_f_we_o <= 1'b0; rvfi_v_we_o <= 1'b0; rvfi_vl_we_o <= 1'b0;
       rvfi_qscale_we_o <= 1'b0; rvfi_qw_we_o <= 1'b0; rvfi_qa_we_o <= 1'b0; rvfi_acc_we_o <= 1'b0;
       rvfi_mem_byte_o <= 1'b0; rvfi_mem_words_o <= 5'd0; rvfi_halt_o <= 1'b0; rvfi_trap_o <= TRAP_NONE;
+
+      // -------- q8row's readout, one tree level per cycle beside the stream (any state but S_EXEC)
+      if (rt_bg) begin
+        vres_q <= vx_y; rt_step_q <= rt_step_q + 2'd1;
+        if (rt_step_q == 2'd2) row_sum_q <= fres;
+      end
 
       // -------- memory responses and request bookkeeping (any state)
       if (req_fire) begin
@@ -761,7 +780,7 @@ module smol_core #(
                 rvfi_valid_o <= 1'b0; pc_q <= pc_q; red_fop_q <= F_ADD; is_accread_q <= 1'b1;
                 state_q <= S_RED_TREE;
               end
-              `SMOL_OP_Q8MAC_ID, `SMOL_OP_Q8MACINC_ID, `SMOL_OP_Q8MACN_ID: begin
+              `SMOL_OP_Q8MAC_ID, `SMOL_OP_Q8MACINC_ID, `SMOL_OP_Q8MACN_ID, `SMOL_OP_Q8ROW_ID: begin
                 if (q8_count != 0 && !inside_f(qwptr_q, q8_count, mem_size34))
                   trap(TRAP_LOAD_FAULT, qwptr_q);
                 else if (q8_count != 0 && qaptr_q[1:0] != 2'b00)
@@ -771,6 +790,10 @@ module smol_core #(
                 else begin
                   rvfi_valid_o <= 1'b0; pc_q <= pc_q;
                   q8_n_q <= q8_count[31:0]; q8_off_q <= 32'd0;
+                  if (dec_op == `SMOL_OP_Q8ROW_ID) begin   // the old sum's first levels; the lanes restart
+                    vres_q <= vx_y; rt_step_q <= 2'd1;
+                    for (i = 0; i < 16; i = i + 1) acc_q[32*(i) +: 32] <= 32'd0;
+                  end
                   if (q8_count == 34'd0) state_q <= S_Q8_CHUNK;
                   else q8_chunk_begin;   // the first chunk starts now
                 end
@@ -915,7 +938,7 @@ module smol_core #(
 
         // ------------------------------------------------------------ Q8 MAC stream
         S_Q8_CHUNK: begin
-          if (q8_off_q == q8_n_q) q8_retire(acc_q);   // count 0
+          if (q8_off_q == q8_n_q) q8_finish(acc_q);   // count 0
           else begin
             q8_chunk_begin;
           end
@@ -934,18 +957,20 @@ module smol_core #(
               acc_q <= q8_y;
               g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
               g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
-              if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_retire(q8_y);
+              if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_finish(q8_y);
             end
           end else if (g_ready) begin
             acc_q <= q8_y;
             g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};
             g_idx_q <= g_idx_q + {{(ABUF_AW-4){1'b0}}, g_k};
-            if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_retire(q8_y);
+            if (g_left_q == {{(ABUF_AW-4){1'b0}}, g_k} && q8_last_chunk) q8_finish(q8_y);
           end else if (g_left_q == 0) begin
             q8_off_q <= q8_off_q + {{(31-ABUF_AW){1'b0}}, chunk_n_q};
             state_q <= S_Q8_CHUNK;
           end
         end
+
+        S_ROW_WAIT: if (rt_step_q == 2'd2) q8_retire(acc_q);   // a short q8row: its readout ends now
 
         S_STOP: ;
         default: state_q <= S_STOP;
@@ -970,11 +995,24 @@ module smol_core #(
       end
     end
   endtask
+  // the stream is done: a q8row whose readout is not yet done waits for it in S_ROW_WAIT
+  task q8_finish(input [511:0] accv);
+    begin
+      if (op_q == `SMOL_OP_Q8ROW_ID && rt_step_q == 2'd1) begin
+        acc_q <= accv; state_q <= S_ROW_WAIT;
+      end else q8_retire(accv);
+    end
+  endtask
   task q8_retire(input [511:0] accv);
     begin
       rvfi_valid_o <= 1'b1; pc_q <= pc_next; state_q <= S_EXEC;
       rvfi_acc_we_o <= 1'b1; rvfi_acc_o <= accv;
-      if (op_q != `SMOL_OP_Q8MAC_ID) begin   // a block op's 32 n elements: 4 bytes of activation each
+      if (op_q == `SMOL_OP_Q8ROW_ID) begin   // vd[lane] = the previous row's sum; aptr stays
+        rvfi_v_we_o <= 1'b1; rvfi_v_addr_o <= f_vd; rvfi_v_lanes_o <= vd_lanes;
+        rvfi_v_lanes_o[32*f_lane +: 32] <= (rt_step_q == 2'd2) ? fres : row_sum_q;
+        rt_step_q <= 2'd0;
+        qwptr_q <= qwptr_q + q8_n_q; rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_n_q;
+      end else if (op_q != `SMOL_OP_Q8MAC_ID) begin   // a block op's 32 n elements: 4 bytes of activation each
         qwptr_q <= qwptr_q + q8_wadv; qaptr_q <= qaptr_q + {q8_n_q[29:0], 2'b00};
         rvfi_qw_we_o <= 1'b1; rvfi_qw_o <= qwptr_q + q8_wadv;
         rvfi_qa_we_o <= 1'b1; rvfi_qa_o <= qaptr_q + {q8_n_q[29:0], 2'b00};

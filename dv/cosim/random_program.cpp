@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "isa/generated/smol32_isa.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -192,6 +193,26 @@ private:
         }
     }
 
+    // 1..5 back-to-back q8row (docs/isa.md section 7, "Row MACs") of one count, as the matvec kernel runs
+    // them: each reads the previous row's sum out beside its own stream. Counts 0..2 groups retire before
+    // the core's readout is done (it waits), longer ones hide it; against the end of memory the last rows
+    // fault with the earlier ones retired.
+    void q8_rows() {
+        static constexpr std::array<uint32_t, 10> counts = {0u, 1u, 5u, 16u, 17u, 31u, 32u, 33u, 48u, 100u};
+        const uint32_t n = chance(80) ? counts[below(counts.size())] : below(300);
+        const unsigned rows = 1 + below(5);
+        if (chance(20)) {
+            emit(opcode::addi, {r_tmp, r_edge, int64_t(edge_size - std::min(n, 48u) * (1 + below(rows)) - below(4))});
+        } else {
+            emit(opcode::addi, {r_tmp, r_data, int64_t(below(0x4000))});
+        }
+        emit(opcode::qsetbase, {r_tmp});
+        emit(opcode::addi, {r_tmp, r_act, int64_t(4 * below(0x1000))});
+        emit(opcode::fsetbase, {r_tmp});
+        li(r_count, n);
+        for (unsigned i = 0; i < rows; ++i) emit(opcode::q8row, {below(8), r_count, below(16)});
+    }
+
     // A block-scaled MAC (docs/isa.md section 7) over pool bytes, so the fp16 scales take every class
     // (zeros, subnormals, infinities, NaNs). Counts past 64 blocks (2048 activations) take a second chunk
     // of the core's activation buffer; weights flush against the end of memory take the last line.
@@ -231,7 +252,7 @@ private:
         case opcode::beq: case opcode::bne: case opcode::blt: case opcode::bge: case opcode::bltu: case opcode::bgeu:
         case opcode::loop: case opcode::jal: case opcode::jalr: case opcode::q8mac: case opcode::q8macinc:
         case opcode::q8macn: case opcode::vq8mul: case opcode::vq8mac: case opcode::qsetbase: case opcode::fsetbase:
-        case opcode::setvl: case opcode::q8bmacn: case opcode::q4bmacn:
+        case opcode::setvl: case opcode::q8bmacn: case opcode::q4bmacn: case opcode::q8row:
             return true;
         default: return false;
         }
@@ -247,10 +268,11 @@ private:
             return memory_op(mem[below(mem.size())]);
         }
         if (k < 68) {
-            static constexpr std::array<opcode, 7> q8 = {opcode::q8mac,  opcode::q8macinc, opcode::q8macn,
+            static constexpr std::array<opcode, 8> q8 = {opcode::q8mac,  opcode::q8macinc, opcode::q8macn,
                                                          opcode::vq8mul, opcode::vq8mac,   opcode::q8bmacn,
-                                                         opcode::q4bmacn};
+                                                         opcode::q4bmacn, opcode::q8row};
             opcode op = q8[below(q8.size())];
+            if (op == opcode::q8row) return q8_rows();
             return op == opcode::q8bmacn || op == opcode::q4bmacn ? block_op(op) : q8_op(op);
         }
         if (k < 72) return random_vl();

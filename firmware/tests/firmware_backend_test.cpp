@@ -152,12 +152,12 @@ TEST(iss_errors, firmware_checks_its_mailbox) {
 // A trap inside the firmware names the kernel, pc, instruction, trap kind and address.
 TEST(iss_errors, firmware_trap_names_the_kernel) {
     small_iss s;
-    // Layer 0's wq points past the end of memory: the first q8macn of that matrix faults.
+    // Layer 0's wq points past the end of memory: the first q8row of that matrix faults.
     s.iss.target().write32(s.iss.plan().layers + offsetof(layer_record, wq), 0xfffffff0u);
     std::string e = error_of([&] { s.iss.forward(1, 0); });
     std::printf("%s\n", e.c_str());
     EXPECT_NE(e.find("firmware trap load-fault in matvec_q8."), std::string::npos) << e;
-    EXPECT_NE(e.find("q8macn"), std::string::npos) << e;
+    EXPECT_NE(e.find("q8row"), std::string::npos) << e;
     EXPECT_NE(e.find("address 0xfffffff0, on token 1 at position 0"), std::string::npos) << e;
 }
 

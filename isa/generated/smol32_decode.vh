@@ -61,7 +61,7 @@
 `define SMOL32_DECODE_VH
 
 `define SMOL_DEC_OP_W 7
-`define SMOL_DEC_OP_INVALID 7'd114
+`define SMOL_DEC_OP_INVALID 7'd115
 `define SMOL_ROLE_W 9
 `define SMOL_ROLE_WX 0
 `define SMOL_ROLE_WX_BASE 1

@@ -119,6 +119,7 @@ function automatic [`SMOL_DEC_OP_W-1:0] smol_decode_op(input [31:0] w);
             32'b000011??_???00000_00000011_00000000: op = `SMOL_OP_FGETBASE_ID;
             32'b00001100_000?????_00000011_01000000: op = `SMOL_OP_Q8BMACN_ID;
             32'b00001100_000?????_00000011_10000000: op = `SMOL_OP_Q4BMACN_ID;
+            32'b00001100_????????_0????011_11000000: op = `SMOL_OP_Q8ROW_ID;
             32'b11111100_00000000_00000000_00000000: op = `SMOL_OP_HALT_ID;
             default: op = `SMOL_DEC_OP_INVALID;
         endcase
@@ -244,6 +245,7 @@ function automatic [`SMOL_ROLE_W-1:0] smol_op_roles(input [`SMOL_DEC_OP_W-1:0] o
             `SMOL_OP_FGETBASE_ID: smol_op_roles = 9'b010000001;  // WX Q8
             `SMOL_OP_Q8BMACN_ID: smol_op_roles = 9'b110100000;  // LOAD Q8 MULTI
             `SMOL_OP_Q4BMACN_ID: smol_op_roles = 9'b110100000;  // LOAD Q8 MULTI
+            `SMOL_OP_Q8ROW_ID: smol_op_roles = 9'b110101000;  // WV LOAD Q8 MULTI
             `SMOL_OP_HALT_ID: smol_op_roles = 9'b000000000;
             default: smol_op_roles = 9'b0;
         endcase

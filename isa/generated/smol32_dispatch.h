@@ -131,5 +131,6 @@
     X(qgetbase, 0, 0, 0) \
     X(fgetbase, 0, 0, 0) \
     X(q8bmacn, 0, 0, 2) \
-    X(q4bmacn, 0, 0, 2)
+    X(q4bmacn, 0, 0, 2) \
+    X(q8row, 16, 0, 2)
 

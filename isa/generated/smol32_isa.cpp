@@ -154,6 +154,7 @@ constexpr std::array<instr_desc, opcode_count> instr_table{{
     {"fgetbase", format::M, 0xfc1fffffu, 0x0c000300u, 1, {field::rd, field::rd, field::rd, field::rd}, "rd", 1, {{{0, -1}, {0, -1}, {0, -1}, {0, -1}}}, section::q8, {0, 0, 0}},
     {"q8bmacn", format::M, 0xffe0ffffu, 0x0c000340u, 1, {field::rs1, field::rd, field::rd, field::rd}, "rs1", 1, {{{0, -1}, {0, -1}, {0, -1}, {0, -1}}}, section::q8, {0, 0, 2}},
     {"q4bmacn", format::M, 0xffe0ffffu, 0x0c000380u, 1, {field::rs1, field::rd, field::rd, field::rd}, "rs1", 1, {{{0, -1}, {0, -1}, {0, -1}, {0, -1}}}, section::q8, {0, 0, 2}},
+    {"q8row", format::M, 0xff0087ffu, 0x0c0003c0u, 3, {field::vd, field::rs1, field::lane, field::rd}, "vd, rs1, lane", 3, {{{0, -1}, {1, -1}, {2, -1}, {0, -1}}}, section::q8, {16, 0, 2}},
     {"halt", format::S, 0xffffffffu, 0xfc000000u, 0, {field::rd, field::rd, field::rd, field::rd}, "", 0, {{{0, -1}, {0, -1}, {0, -1}, {0, -1}}}, section::ctrl, {0, 0, 0}},
 }};
 
@@ -265,6 +266,7 @@ opcode decode(uint32_t bits) {
         if ((bits & 0xfc1fffffu) == 0x0c000300u) { op = opcode::fgetbase; break; }
         if ((bits & 0xffe0ffffu) == 0x0c000340u) { op = opcode::q8bmacn; break; }
         if ((bits & 0xffe0ffffu) == 0x0c000380u) { op = opcode::q4bmacn; break; }
+        if ((bits & 0xff0087ffu) == 0x0c0003c0u) { op = opcode::q8row; break; }
         break;
     case 0x04:
         if ((bits & 0xfc000000u) == 0x10000000u) { op = opcode::addi; break; }

@@ -189,10 +189,11 @@ enum class opcode : uint16_t {
     fgetbase,
     q8bmacn,
     q4bmacn,
+    q8row,
     halt,
     invalid,  // decode() result for an illegal word; not an instruction
 };
-inline constexpr std::size_t opcode_count = 114;
+inline constexpr std::size_t opcode_count = 115;
 static_assert(static_cast<std::size_t>(opcode::invalid) == opcode_count);
 
 enum class field_role : uint8_t { dst, src, imm };  // register written / register read / immediate

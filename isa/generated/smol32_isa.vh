@@ -3,7 +3,7 @@
 `ifndef SMOL32_ISA_VH
 `define SMOL32_ISA_VH
 
-`define SMOL_OPCODE_COUNT 114
+`define SMOL_OPCODE_COUNT 115
 `define SMOL_OPCODE_BITS 7
 
 // Operand fields: bit range.
@@ -392,7 +392,10 @@
 `define SMOL_OP_Q4BMACN_ID 7'd112
 `define SMOL_OP_Q4BMACN_MASK 32'hffe0ffff
 `define SMOL_OP_Q4BMACN_MATCH 32'h0c000380
-`define SMOL_OP_HALT_ID 7'd113
+`define SMOL_OP_Q8ROW_ID 7'd113
+`define SMOL_OP_Q8ROW_MASK 32'hff0087ff
+`define SMOL_OP_Q8ROW_MATCH 32'h0c0003c0
+`define SMOL_OP_HALT_ID 7'd114
 `define SMOL_OP_HALT_MASK 32'hffffffff
 `define SMOL_OP_HALT_MATCH 32'hfc000000
 

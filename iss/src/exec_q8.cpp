@@ -45,6 +45,22 @@ bool mac(hart<Observe> h, uint64_t n) {
 SMOL_EXEC(q8mac) { return mac<Observe, false>(h, o.qn()); }
 SMOL_EXEC(q8macinc) { return mac<Observe, true>(h, o.qn()); }
 SMOL_EXEC(q8macn) { return mac<Observe, true>(h, h.x(o.rs1())); }
+// One matrix row (docs/isa.md section 7, "Row MACs"): vd[lane] = the previous row's sum (accread's value),
+// then the lanes restart at +0.0 and take rs1 MACs; wptr walks on into the next row, aptr stays on the
+// activations every row shares. The checks come first, so a trap changes nothing.
+SMOL_EXEC(q8row) {
+    const uint64_t n = h.x(o.rs1());
+    const uint32_t w = h.q8().wptr, a = h.q8().aptr;
+    if (!h.can_load(w, n, align<Observe>::byte) || !h.can_load(a, 4 * n, align<Observe>::word)) return false;
+    uint32_t lanes[16];
+    std::memcpy(lanes, h.acc().data(), 64);
+    h.set_lane(o.vd(), o.lane(), fp::mul(fp::tree16(lanes, fp::add), h.q8().scale));
+    h.acc().fill(0.0f);
+    h.q8_mac(w, a, n);
+    h.acc_written();
+    h.set_qwptr(static_cast<uint32_t>(w + n));
+    return true;
+}
 
 // rs1 llama.cpp blocks from wptr times 32 rs1 activations from aptr; both pointers walk past what was read.
 // The ranges are 64-bit products, so a huge count is a fault, never a wrapped-around small range.

@@ -333,6 +333,53 @@ TEST_F(exec, q8_unit) {
     EXPECT_EQ(m.stats().macs, 16u + 32 + 32 + 64 + 16 + 16);
 }
 
+TEST_F(exec, q8row_reads_the_previous_row_out_then_streams_the_next) {
+    // Two rows of 16 weights at 0x5000 (1..16, then all -1), activations 0.5 at 0x6000, scale 2.
+    for (int i = 0; i < 32; ++i) {
+        int8_t w = static_cast<int8_t>(i < 16 ? i + 1 : -1);
+        m.mem().write(0x5000 + i, &w, 1);
+        m.mem().write32(0x6000 + 4 * i, f32(0.5f));
+    }
+    s.x[1] = 0x5000;
+    s.x[2] = 0x6000;
+    s.x[4] = 16;
+    s.f[1] = f32(2.0f);
+    run_one(m, enc(opcode::qsetbase, {1}));
+    run_one(m, enc(opcode::fsetbase, {2}));
+    run_one(m, enc(opcode::qsetscale, {1}));
+    s.q8.acc.fill(3.0f);                        // the "previous row": 16 lanes of 3, sum 48, times 2
+    s.v[5][9] = f32(7.0f);
+    run_one(m, enc(opcode::q8row, {5, 4, 3}));
+    EXPECT_EQ(s.v[5][3], f32(96.0f));
+    EXPECT_EQ(s.v[5][9], f32(7.0f));         // the other lanes keep their values
+    EXPECT_EQ(s.q8.acc[0], 0.5f);               // this row from +0.0: lane j = w[j] * 0.5
+    EXPECT_EQ(s.q8.acc[15], 8.0f);
+    EXPECT_EQ(s.q8.wptr, 0x5010u);           // wptr walks on into the next row
+    EXPECT_EQ(s.q8.aptr, 0x6000u);           // aptr stays on the shared activations
+    run_one(m, enc(opcode::q8row, {5, 4, 4}));
+    EXPECT_EQ(s.v[5][4], f32(136.0f));       // sum(1..16) * 0.5 * 2
+    EXPECT_EQ(s.q8.acc[7], -0.5f);
+    run_one(m, enc(opcode::q8row, {5, 0, 5}));  // 0 MACs: only the readout, lanes back to +0.0
+    EXPECT_EQ(s.v[5][5], f32(-16.0f));
+    EXPECT_EQ(s.q8.acc[7], 0.0f);
+    EXPECT_EQ(s.q8.wptr, 0x5020u);
+    EXPECT_EQ(m.stats().macs, 32u);
+}
+
+TEST_F(exec, q8row_traps_before_the_readout) {
+    s.x[1] = 0x5000;
+    s.x[2] = 0x6002;                         // misaligned activations
+    s.x[4] = 16;
+    run_one(m, enc(opcode::qsetbase, {1}));
+    run_one(m, enc(opcode::fsetbase, {2}));
+    s.q8.acc.fill(1.0f);
+    s.v[1][0] = f32(9.0f);
+    EXPECT_EQ(run_one(m, enc(opcode::q8row, {1, 4, 0})).trap, trap_kind::load_misaligned);
+    EXPECT_EQ(s.v[1][0], f32(9.0f));
+    EXPECT_EQ(s.q8.acc[0], 1.0f);
+    EXPECT_EQ(s.q8.wptr, 0x5000u);
+}
+
 TEST_F(exec, q8_accumulator_is_16_fp32_lanes_with_fma) {
     // Lane 0 gets 2^24 then +1 (lost to rounding in fp32), lane 1 gets +1: read = 2^24 + 1 rounds to 2^24.
     int8_t w[32] = {};

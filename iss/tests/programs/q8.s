@@ -78,6 +78,31 @@ main:   la   r4, weights
         fmv.x.w r3, f3
         li   r5, 0xbe800000
         bne  r3, r5, fail
+        li   r10, 10               # q8row: each reads the previous row out, then streams its own
+        la   r7, weights
+        qsetbase r7
+        la   r8, act
+        fsetbase r8
+        li   r6, 64
+        q8row v2, r6, 3            # row of 64 ones (v2[3] = the lanes before it)
+        q8row v2, r6, 4            # v2[4] = 64 * 0.5 * 0.25; row of 64 -2s
+        q8row v2, r0, 5            # v2[5] = -64 * 0.25; no MACs
+        vgetl f3, v2, 4
+        fmv.x.w r3, f3
+        li   r5, 0x41000000        # 8.0
+        bne  r3, r5, fail
+        li   r10, 11
+        vgetl f3, v2, 5
+        fmv.x.w r3, f3
+        li   r5, 0xc1800000        # -16.0
+        bne  r3, r5, fail
+        li   r10, 12
+        fgetbase r3                # aptr stays, wptr walked 128 on
+        bne  r3, r8, fail
+        qgetbase r3
+        sub  r3, r3, r7
+        li   r5, 128
+        bne  r3, r5, fail
         li   r10, 0
 fail:   halt
 
