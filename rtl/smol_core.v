@@ -137,7 +137,7 @@ module smol_core #(
   reg [ABUF_AW:0] abuf_len_q;
   reg [27:0]  af_line_q;
   reg [9:0]   af_req_left_q, af_rsp_left_q;
-  reg [1:0]   bph_q;        // q8bmacn / q4bmacn: 0 the block's scale, 1 its first 16 elements, 2 the rest
+  reg [1:0]   bph_q;        // q8bmacn / q4bmacn: 0 the chunk's first scale, 1 a block's first 16 elements, 2 the rest
 
 
   // ---------------------------------------------------------------- decode
@@ -313,26 +313,32 @@ module smol_core #(
   smol_q8_lanes u_q8 (.w_i(q8_w), .p_i(qb_p), .p_sel_i(qb_sel), .a_i(q8_a), .acc_i(q8_acc), .en_i(q8_en),
                       .y_o(q8_y));
 
-  wire [255:0] wpair;                   // the stream's head line and the one after it
+  wire [263:0] whead;                   // the stream's head line, the one after it, a byte of the third
   wire [WFIFO_AW:0] ws_avail;
   wire [4:0]  g_k = (g_left_q >= 16) ? 5'd16 : g_left_q[4:0];   // elements in this group
-  // block ops (docs/isa.md §7): a step reads the block's 2-byte scale (bph_q 0), then two 16-element
-  // groups; q8_0 groups take 16 code bytes each, q4_0's two groups read the same 16 bytes (low, then high
-  // nibbles), so the byte cursor wc_q moves by g_wadv and a group needs g_wneed bytes at the head
+  // block ops (docs/isa.md §7): two steps per block, its two 16-element groups (bph_q 1, 2); q8_0 groups
+  // take 16 code bytes each, q4_0's two read the same 16 bytes (low, then high nibbles). The second group
+  // also loads the next block's 2-byte scale when that block is in this chunk, so only a chunk's first
+  // block costs a scale step (bph_q 0). The byte cursor wc_q moves by g_wadv, a step needs g_wneed bytes
+  // at the head (up to 18: three lines when wc_q is 15) and pops the lines it finished (up to two).
   wire        qb_op   = (op_q == `SMOL_OP_Q8BMACN_ID || op_q == `SMOL_OP_Q4BMACN_ID);
   wire        qb_q4   = (op_q == `SMOL_OP_Q4BMACN_ID);
   wire        qb_sel  = qb_op && (state_q == S_Q8_STREAM);
-  wire [4:0]  g_wneed = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : 5'd16;
-  wire [4:0]  g_wadv  = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : (qb_q4 && bph_q == 2'd1) ? 5'd0 : 5'd16;
-  wire        g_two = ({1'b0, wc_q[3:0]} + g_wneed) > 5'd16;
+  wire        qb_next = (bph_q == 2'd2) && (g_left_q > 16);     // the next block's scale comes along
+  wire [4:0]  g_wneed = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : qb_next ? 5'd18 : 5'd16;
+  wire [4:0]  g_wadv  = !qb_op ? g_k : (bph_q == 2'd0) ? 5'd2 : (qb_q4 && bph_q == 2'd1) ? 5'd0 : g_wneed;
+  wire [5:0]  g_wend  = {2'b00, wc_q[3:0]} + {1'b0, g_wneed};          // 1 .. 33
+  wire [1:0]  g_lines = g_wend[5:4] + {1'b0, g_wend[3:0] != 4'd0};      // lines it touches
   wire        g_ready = (state_q == S_Q8_STREAM) && (g_left_q != 0) &&
-                        (ws_avail >= (g_two ? 2 : 1));
-  wire [255:0] wpair_sh = wpair >> {wc_q[3:0], 3'b000};
+                        (ws_avail >= {{(WFIFO_AW-1){1'b0}}, g_lines});
+  wire [255:0] wpair_sh = whead[255:0] >> {wc_q[3:0], 3'b000};
+  wire [15:0]  qb_dnext = whead[{2'b00, wc_q[3:0], 3'b000} + 9'd128 +: 16];  // bytes wc_q + 16, + 17
   wire [639:0] rcat = {rbuf_q[4], rbuf_q[3], rbuf_q[2], rbuf_q[1], rbuf_q[0]};
   wire [639:0] rcat_sh = rcat >> {ma_addr_q[3:0], 3'b000};
   wire [ABUF_AW-1:0] a_group = a_off_q + g_idx_q[ABUF_AW-1:0];  // first activation of the group
   smol_q8_block u_q8_block (
-    .clk_i(clk_i), .rst_ni(rst_ni), .load_i(g_ready && qb_op && bph_q == 2'd0), .d_i(wpair_sh[15:0]),
+    .clk_i(clk_i), .rst_ni(rst_ni), .load_i(g_ready && qb_op && (bph_q == 2'd0 || qb_next)),
+    .d_i(bph_q == 2'd0 ? wpair_sh[15:0] : qb_dnext),
     .bytes_i(wpair_sh[127:0]), .q4_i(qb_q4), .hi_i(bph_q == 2'd2), .p_o(qb_p));
   // Two sum tree levels per cycle: lane j < stride of the Q8 lanes computes fma(1, v[j + stride], v[j]),
   // which rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs
@@ -483,7 +489,8 @@ module smol_core #(
   wire ws_fire = req_fire && mem_req_id_o;
   // a group pops the head line once it has used the line's last byte (a row may end mid-line: the next
   // row starts there)
-  wire ws_pop   = g_ready && (({1'b0, wc_q} + g_wadv) >= 5'd16);
+  wire [5:0] ws_wnext = {2'b00, wc_q} + {1'b0, g_wadv};
+  wire [1:0] ws_pop   = g_ready ? ws_wnext[5:4] : 2'd0;
   // (a Q8 instruction that then traps only restarts the stream: prefetches never fault)
   wire ws_start = ((state_q == S_Q8_CHUNK) && (q8_off_q != q8_n_q)) ||
                   (exec_go && dec_valid && q8_count != 34'd0 &&
@@ -492,7 +499,7 @@ module smol_core #(
   smol_wstream #(.DEPTH(WFIFO_DEPTH), .AW(WFIFO_AW)) u_wstream (
     .clk_i(clk_i), .rst_ni(rst_ni), .mem_lines_i(mem_size_i[32:4]),
     .start_i(ws_start), .start_line_i(wc_calc[31:4]), .pop_i(ws_pop), .avail_o(ws_avail),
-    .head_pair_o(wpair), .req_valid_o(ws_req_valid), .req_line_o(ws_req_line), .req_fire_i(ws_fire),
+    .head_o(whead), .req_valid_o(ws_req_valid), .req_line_o(ws_req_line), .req_fire_i(ws_fire),
     .rsp_valid_i(rsp1), .rsp_data_i(mem_rsp_rdata_i),
     .st_valid_i(req_fire && mem_req_we_o), .st_line_i(mem_req_line_o));
   // activation fill: where the four words of the arriving line go in the buffer
@@ -950,9 +957,9 @@ module smol_core #(
           end
         end
         S_Q8_STREAM: begin
-          if (g_ready && qb_op) begin   // block ops: the scale step, then the block's two groups
-            wc_q <= wc_q + g_wadv[3:0];
-            bph_q <= (bph_q == 2'd2) ? 2'd0 : bph_q + 2'd1;
+          if (g_ready && qb_op) begin   // block ops: a scale step, then each block's two groups
+            wc_q <= ws_wnext[3:0];
+            bph_q <= (bph_q == 2'd2 && !qb_next) ? 2'd0 : (bph_q == 2'd2) ? 2'd1 : bph_q + 2'd1;
             if (bph_q != 2'd0) begin
               acc_q <= q8_y;
               g_left_q <= g_left_q - {{(ABUF_AW-4){1'b0}}, g_k};

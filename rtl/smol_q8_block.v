@@ -1,5 +1,6 @@
 // Block-scaled Q8 front end (docs/isa.md §7, q8bmacn / q4bmacn): holds the current block's fp16 scale d,
-// widened to fp32 once when the block's first two bytes arrive, and forms the 16 multiplicands
+// widened to fp32 once, in the step before the block's first group (a chunk's scale step, or the previous
+// block's second group, which reads the next two bytes beside its codes), and forms the 16 multiplicands
 // p[k] = fp32(code[k]) * s of one 16-element group in front of the Q8 lanes. The product is exact (an
 // 8 x 11-bit integer product is at most 19 bits, inside the 24-bit significand, and every non-zero |p|
 // lies in 2^-24 .. 2^24, the normal range), so there is no rounder: a leading-one search places the
@@ -7,7 +8,7 @@
 module smol_q8_block (
   input  wire         clk_i,
   input  wire         rst_ni,
-  input  wire         load_i,    // d_i is the scale of the block that starts now
+  input  wire         load_i,    // d_i is the scale of the block whose first group comes next
   input  wire [15:0]  d_i,       // little-endian binary16 from the block's first two bytes
   input  wire [127:0] bytes_i,   // the group's 16 code bytes (q8_0) or the block's 16 nibble bytes (q4_0)
   input  wire         q4_i,      // codes are nibble - 8

@@ -5,6 +5,8 @@
 // before it are skipped, otherwise the window is flushed (responses still in flight are dropped) and the
 // stream restarts there. A store into the window flushes it too, so a read never sees a stale line.
 // Speculative requests stop at the end of memory; they never fault (faults are decided by the core).
+// A step may consume up to 18 bytes (a block op's last group and the next block's scale), so the head
+// shows the first byte of a third line too and up to two lines pop at once.
 module smol_wstream #(
   parameter integer DEPTH = 32,
   parameter integer AW    = 5       // log2(DEPTH)
@@ -14,9 +16,9 @@ module smol_wstream #(
   input  wire [28:0]  mem_lines_i,   // memory size in lines
   input  wire         start_i,
   input  wire [27:0]  start_line_i,
-  input  wire         pop_i,         // the head line is consumed
+  input  wire [1:0]   pop_i,         // head lines consumed (0..2, at most avail_o)
   output wire [AW:0]  avail_o,       // lines ready at the head (0 while skipping)
-  output wire [255:0] head_pair_o,   // {line head + 1, line head}
+  output wire [263:0] head_o,        // {first byte of line head + 2, line head + 1, line head}
   output wire         req_valid_o,
   output wire [27:0]  req_line_o,
   input  wire         req_fire_i,    // the request was taken
@@ -32,7 +34,8 @@ module smol_wstream #(
   reg          active_q;
 
   wire [AW-1:0] rd_ptr1 = rd_ptr_q + 1'b1;
-  assign head_pair_o = {fifo_q[rd_ptr1], fifo_q[rd_ptr_q]};
+  wire [AW-1:0] rd_ptr2 = rd_ptr1 + 1'b1;
+  assign head_o = {fifo_q[rd_ptr2][7:0], fifo_q[rd_ptr1], fifo_q[rd_ptr_q]};
   assign avail_o     = (skip_q == 0) ? count_q : {(AW+1){1'b0}};
 
   localparam [AW+1:0] DEPTH_W = DEPTH[AW+1:0];
@@ -48,7 +51,8 @@ module smol_wstream #(
   wire flush    = (start_i && !in_window_start) || st_flush;
 
   wire take = rsp_valid_i && (drop_q == 0);                 // a response that belongs to the window
-  wire pop  = !start_i && (pop_i || skip_q != 0) && count_q != 0;
+  wire pop  = !start_i && (pop_i != 2'd0 || skip_q != 0) && count_q != 0;
+  wire [1:0] pop_n = (skip_q != 0) ? 2'd1 : pop_i;   // skipping drops one line per cycle
   wire [AW:0] inflight_d = inflight_q + (req_fire_i ? 1 : 0) - (rsp_valid_i ? 1 : 0);
 
   always @(posedge clk_i) begin
@@ -71,10 +75,10 @@ module smol_wstream #(
           wr_ptr_q <= wr_ptr_q + 1'b1;
         end
         if (pop) begin
-          rd_ptr_q <= rd_ptr1;
-          head_line_q <= head_line_q + 29'd1;
+          rd_ptr_q <= rd_ptr_q + {{(AW-2){1'b0}}, pop_n};
+          head_line_q <= head_line_q + {27'd0, pop_n};
         end
-        count_q <= count_q + (take ? 1 : 0) - (pop ? 1 : 0);
+        count_q <= count_q + (take ? 1 : 0) - (pop ? {{(AW-1){1'b0}}, pop_n} : {(AW+1){1'b0}});
         if (start_i) skip_q <= start_skip;
         else if (pop && skip_q != 0) skip_q <= skip_q - 1'b1;
       end
