@@ -140,7 +140,9 @@ double cpu_seconds_to_encode(const tokenizer& t, const std::string& text) {
     return best;
 }
 
-// Item 11: 1 MB of one letter, spaces, digits, emoji: linear (twice the input, at most ~2.5x the time).
+// Item 11: 1 MB of one letter, spaces, digits, emoji: linear (twice the input, at most 3x the time: a
+// quadratic encoder takes 4x, while a linear one reached 2.5x on a busy 2-core machine, as caches and
+// the allocator see twice the data).
 TEST(tokenizer_encode, pathological_lengths_are_linear) {
     const tokenizer& t = smollm2();
     for (const std::string unit : {"a", " ", "7", "\xF0\x9F\x98\x80", "ab ", "\n\n"}) {
@@ -148,8 +150,8 @@ TEST(tokenizer_encode, pathological_lengths_are_linear) {
         while (half.size() < 512 * 1024) half += unit;
         full = half + half;
         const double t_half = cpu_seconds_to_encode(t, half), t_full = cpu_seconds_to_encode(t, full);
-        // 2.5x, with 50 ms of slack for timer noise on short runs.
-        EXPECT_LT(t_full, 2.5 * t_half + 0.05) << "unit \"" << unit << "\": " << t_half << " s -> " << t_full;
+        // 3x, with 50 ms of slack for timer noise on short runs.
+        EXPECT_LT(t_full, 3.0 * t_half + 0.05) << "unit \"" << unit << "\": " << t_half << " s -> " << t_full;
         std::printf("%zu bytes of \"%s\": %.3f s, twice that: %.3f s\n", half.size(), unit.c_str(), t_half, t_full);
         EXPECT_EQ(t.decode(t.encode(full, false), false), full);
     }
