@@ -142,30 +142,22 @@ void matmul_shapes(benchmark::internal::Benchmark* b) {
             for (int tokens : {64, 128}) b->Args({rows, cols, tokens, threads});
 }
 
-#define SMOL_MATMUL_BENCH(dtype, tier)                                                                              \
-    BENCHMARK(bm_matmul<weight_dtype::dtype, simd_level::tier>)->Name("matvec_" #dtype "/" #tier)->Apply(matvec_shapes)->UseRealTime(); \
-    BENCHMARK(bm_matmul<weight_dtype::dtype, simd_level::tier>)->Name("matmul_" #dtype "/" #tier)->Apply(matmul_shapes)->UseRealTime()
-#define SMOL_MATMUL_BENCH_TIERS(dtype) \
-    SMOL_MATMUL_BENCH(dtype, portable); \
-    SMOL_MATMUL_BENCH(dtype, avx2);     \
-    SMOL_MATMUL_BENCH(dtype, avx512);   \
-    SMOL_MATMUL_BENCH(dtype, amx)
-SMOL_MATMUL_BENCH_TIERS(q8);
-SMOL_MATMUL_BENCH_TIERS(q8_0);
-SMOL_MATMUL_BENCH_TIERS(q4_0);
-SMOL_MATMUL_BENCH_TIERS(f32);
-
-#define SMOL_MATMUL_INT8_BENCH(dtype, tier)                                                                              \
-    BENCHMARK(bm_matmul_int8<weight_dtype::dtype, simd_level::tier>)->Name("matvec_int8_" #dtype "/" #tier)->Apply(matvec_shapes)->UseRealTime(); \
-    BENCHMARK(bm_matmul_int8<weight_dtype::dtype, simd_level::tier>)->Name("matmul_int8_" #dtype "/" #tier)->Apply(matmul_shapes)->UseRealTime()
-#define SMOL_MATMUL_INT8_BENCH_TIERS(dtype) \
-    SMOL_MATMUL_INT8_BENCH(dtype, portable); \
-    SMOL_MATMUL_INT8_BENCH(dtype, avx2);     \
-    SMOL_MATMUL_INT8_BENCH(dtype, avx512);   \
-    SMOL_MATMUL_INT8_BENCH(dtype, amx)
-SMOL_MATMUL_INT8_BENCH_TIERS(q8);
-SMOL_MATMUL_INT8_BENCH_TIERS(q8_0);
-SMOL_MATMUL_INT8_BENCH_TIERS(q4_0);
+// `fn` is bm_matmul (float32 activations) or bm_matmul_int8 (int8 activations, names "..._int8_...").
+#define SMOL_MATMUL_BENCH(fn, prefix, dtype, tier)                                                                 \
+    BENCHMARK(fn<weight_dtype::dtype, simd_level::tier>)->Name("matvec_" prefix #dtype "/" #tier)->Apply(matvec_shapes)->UseRealTime(); \
+    BENCHMARK(fn<weight_dtype::dtype, simd_level::tier>)->Name("matmul_" prefix #dtype "/" #tier)->Apply(matmul_shapes)->UseRealTime()
+#define SMOL_MATMUL_BENCH_TIERS(fn, prefix, dtype) \
+    SMOL_MATMUL_BENCH(fn, prefix, dtype, portable); \
+    SMOL_MATMUL_BENCH(fn, prefix, dtype, avx2);     \
+    SMOL_MATMUL_BENCH(fn, prefix, dtype, avx512);   \
+    SMOL_MATMUL_BENCH(fn, prefix, dtype, amx)
+SMOL_MATMUL_BENCH_TIERS(bm_matmul, "", q8);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul, "", q8_0);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul, "", q4_0);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul, "", f32);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul_int8, "int8_", q8);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul_int8, "int8_", q8_0);
+SMOL_MATMUL_BENCH_TIERS(bm_matmul_int8, "int8_", q4_0);
 
 // One head's attention at one position over `visible` cached positions (head_dim 64): scores, softmax,
 // weighted sum of values, as the transformer runs it.
