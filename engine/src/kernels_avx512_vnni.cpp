@@ -103,9 +103,10 @@ float row_scale(const matrix_view& m, int32_t row) { return m.dtype == weight_dt
 
 // out[t, r] for R rows from r0 and T tokens from t0: one float32 accumulator per (row, token), steps in
 // ascending order; prefetch: P cache lines per step into L2 (kernels_avx2.cpp says why).
+// n_rows < R: only the first n_rows are written (a packed prefill's last panel; its other rows are zero).
 template <int R, int T, typename Rows, int P = 0>
 inline void int8_block(const Rows& w, int32_t r0, const matrix_view& m, const int8_activations& in, int32_t t0,
-                       float* out, const char* prefetch = nullptr) {
+                       float* out, const char* prefetch = nullptr, int32_t n_rows = R) {
     __m512 acc[R][T];
     SMOL_UNROLL
     for (int r = 0; r < R; ++r)
@@ -139,6 +140,7 @@ inline void int8_block(const Rows& w, int32_t r0, const matrix_view& m, const in
     }
     SMOL_UNROLL
     for (int r = 0; r < R; ++r) {
+        if (r >= n_rows) break;
         const int32_t row = r0 + r;
         const float scale = row_scale(m, row);
         SMOL_UNROLL
@@ -195,48 +197,17 @@ struct packed_panel {
     }
 };
 
-// int8_block over a packed panel: the same operations on the same values in the same order per (row,
-// token), so a prefill's outputs are bit-identical to those of a decode step (batch identity).
-template <int R, int T, bool SignedCodes, bool BlockScales>
-inline void packed_block(const packed_panel<R>& p, int32_t r0, int32_t n_rows, const matrix_view& m,
-                         const int8_activations& in, int32_t t0, float* out) {
-    __m512 acc[R][T];
-    SMOL_UNROLL
-    for (int r = 0; r < R; ++r)
-        SMOL_UNROLL
-        for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
-    const zmm_bytes* codes = p.codes.data();
-    const zmm_bytes* scales = p.scales.data();
-    for (int64_t s = 0; s < p.steps; ++s) {
-        __m512i x[T], start[T];
-        SMOL_UNROLL
-        for (int t = 0; t < T; ++t) {
-            x[t] = _mm512_loadu_si512(in.token_codes(t0 + t) + s * step_codes);
-            const __m512i neg_sums = _mm512_loadu_si512(in.token_neg_sums(t0 + t) + s * 16);
-            start[t] = SignedCodes ? _mm512_slli_epi32(neg_sums, 4) : neg_sums;
-        }
-        SMOL_UNROLL
-        for (int r = 0; r < R; ++r) {
-            const __m512i wv = _mm512_load_si512(codes[s * R + r].bytes);
-            const __m512 dw = _mm512_load_ps(scales[s * R + r].bytes);
-            SMOL_UNROLL
-            for (int t = 0; t < T; ++t) {
-                const __m512i dot = _mm512_dpbusd_epi32(start[t], wv, x[t]);
-                const __m512 dx = _mm512_loadu_ps(in.token_scales(t0 + t) + s * 16);
-                const __m512 scale = BlockScales ? _mm512_mul_ps(dw, dx) : dx;
-                acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), scale, acc[r][t]);
-            }
-        }
-    }
-    SMOL_UNROLL
-    for (int r = 0; r < R; ++r) {
-        if (r >= n_rows) break;
-        const int32_t row = r0 + r;
-        const float scale = row_scale(m, row);
-        SMOL_UNROLL
-        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
-    }
-}
+// A packed panel read as weight rows r0..r0+R-1, so int8_block runs on it unchanged: the same operations
+// on the same values in the same order per (row, token), and a prefill's outputs are bit-identical to those
+// of a decode step (batch identity).
+template <int R, typename Rows>
+struct packed_rows {
+    static constexpr bool signed_codes = Rows::signed_codes, block_scales = Rows::block_scales;
+    const packed_panel<R>& panel;
+    int32_t r0;
+    __m512i load(int32_t r, int64_t s) const { return _mm512_load_si512(panel.codes[size_t(s * R + r - r0)].bytes); }
+    __m512 scales(int32_t r, int64_t s) const { return _mm512_load_ps(panel.scales[size_t(s * R + r - r0)].bytes); }
+};
 
 // Prefill: panels of 4 rows packed once (a thread's own buffer, reused by every call), each against all
 // tokens in tiles of 4, the tokens left one at a time.
@@ -248,11 +219,11 @@ void packed_prefill(const Rows& w, float* out, const int8_activations& in, int32
     for (int32_t r = row_begin; r < row_end; r += tile_rows) {
         const int32_t n_rows = std::min(tile_rows, row_end - r);
         panel.pack(w, r, n_rows, steps);
+        const packed_rows<tile_rows, Rows> packed{panel, r};
         int32_t t = 0;
         for (; t + tile_tokens <= n_tokens; t += tile_tokens)
-            packed_block<tile_rows, tile_tokens, Rows::signed_codes, Rows::block_scales>(panel, r, n_rows, m, in, t, out);
-        for (; t < n_tokens; ++t)
-            packed_block<tile_rows, 1, Rows::signed_codes, Rows::block_scales>(panel, r, n_rows, m, in, t, out);
+            int8_block<tile_rows, tile_tokens>(packed, r, m, in, t, out, nullptr, n_rows);
+        for (; t < n_tokens; ++t) int8_block<tile_rows, 1>(packed, r, m, in, t, out, nullptr, n_rows);
     }
 }
 
