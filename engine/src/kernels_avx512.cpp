@@ -170,27 +170,22 @@ inline void block(const Rows& w, int32_t r0, const matrix_view& m, const float* 
             for (int t = 0; t < T; ++t) acc[r][t] = _mm512_fmadd_ps(wv, x[t], acc[r][t]);
         }
     }
+    alignas(64) float sums[R * T];
     if constexpr (R * T == 16) {  // the batched tiles: 4 x 4 (int8, float32), 2 x 8 (blocks)
         __m512 v[16];
         SMOL_UNROLL
         for (int i = 0; i < 16; ++i) v[hsum16_lane(i)] = acc[i / T][i % T];
-        alignas(64) float sums[16];
         _mm512_store_ps(sums, hsum16(v));
+    } else {
         SMOL_UNROLL
-        for (int r = 0; r < R; ++r) {
-            const int32_t row = out_r0 + r;
-            const float scale = row_scale(m, row);
-            SMOL_UNROLL
-            for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = sums[r * T + t] * scale;
-        }
-        return;
+        for (int i = 0; i < R * T; ++i) sums[i] = hsum(acc[i / T][i % T]);
     }
     SMOL_UNROLL
     for (int r = 0; r < R; ++r) {
         const int32_t row = out_r0 + r;
         const float scale = row_scale(m, row);
         SMOL_UNROLL
-        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = hsum(acc[r][t]) * scale;
+        for (int t = 0; t < T; ++t) out[int64_t(t0 + t) * m.rows + row] = sums[r * T + t] * scale;
     }
 }
 
