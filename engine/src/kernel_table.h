@@ -29,6 +29,13 @@ struct kernel_table {
     void (*matmul_rows_int8)(float* out, const int8_activations& in, int32_t n_tokens, const matrix_view& w,
                              int32_t row_begin, int32_t row_end);
     const char* int8_kernel;  // which integer dot product it uses, for --version and bench
+    // How a prefill (more than 16 tokens) splits each matrix's rows between threads (transformer.cpp): about
+    // this many ranges per thread (thread_pool's default: many small ones balance a busy machine), each a
+    // multiple of this many rows (the avx2 decode kernel's block). The amx tier takes one range per thread
+    // on its 16-row tile panels: each of its calls splits every token's activations into bf16 terms and
+    // repacks its panels, which smaller ranges would repeat, and a panel two ranges share is computed twice.
+    int32_t prefill_chunks_per_thread = 8;
+    int32_t prefill_row_align = 8;
 };
 
 // Weight rows a tier's int8 / block prefill widens at a time into the caller's scratch (the widest tier's).

@@ -301,7 +301,10 @@ constexpr int bf16_b_tile_bytes = group * 64;     // 16 rows of 64 bytes: 32 k x
 void (*avx512_matmul_rows)(float*, const float*, int32_t, const matrix_view&, int32_t, int32_t, float*) = nullptr;
 
 struct bf16_buffers {
-    std::vector<uint16_t> split;  // 3 x (tokens rounded up to 16) x k_pad: hi, mid, lo
+    // The A tiles, in the order the products read them: by tile of 16 tokens, then block of 32 columns, then
+    // term (hi, mid, lo), each tile's 16 rows of 32 bf16 contiguous, so that each tile load reads 1 KiB in
+    // sequence (loads of rows a token's whole row apart stalled the tile unit on L2).
+    std::vector<uint16_t> split;
     std::vector<uint16_t> panel[2];  // k_pad / 32 B tiles each, of two panels of 16 rows
 };
 
@@ -322,11 +325,19 @@ void configure_bf16_tiles() {
 
 __m256i top_halves(__m512i v) { return _mm512_cvtepi32_epi16(_mm512_srli_epi32(v, 16)); }
 
-// Tokens [0, n) of `in` (cols floats each) split into hi / mid / lo bf16 rows of k_pad (zero past cols and
-// past n up to a multiple of 16 tokens).
+constexpr int64_t a_tile_elems = group * bf16_k;  // 16 tokens x 32 bf16
+constexpr int64_t a_tile_stride = bf16_k * 2;     // bytes from one token's row of a tile to the next
+
+// Offset of the A tile of `term` (0 hi, 1 mid, 2 lo) for tokens [t0, t0 + 16) and block b of `blocks`.
+int64_t a_tile(int64_t blocks, int32_t t0, int64_t b, int term) {
+    return ((int64_t(t0 / group) * blocks + b) * 3 + term) * a_tile_elems;
+}
+
+// Tokens [0, n) of `in` (cols floats each) split into hi / mid / lo bf16 A tiles of k_pad columns (zero past
+// cols and past n up to a multiple of 16 tokens).
 void split_activations(bf16_buffers& buf, const float* in, int32_t n, int64_t cols, int64_t k_pad) {
-    const int64_t n_pad = (n + group - 1) / group * group, plane = n_pad * k_pad;
-    buf.split.assign(size_t(3 * plane), 0);
+    const int64_t n_pad = (n + group - 1) / group * group, blocks = k_pad / bf16_k;
+    buf.split.assign(size_t(3 * n_pad * k_pad), 0);
     const __m512i high = _mm512_set1_epi32(int32_t(0xffff0000u));
     for (int32_t t = 0; t < n; ++t)
         for (int64_t j = 0; j < cols; j += 16) {
@@ -336,10 +347,10 @@ void split_activations(bf16_buffers& buf, const float* in, int32_t n, int64_t co
             const __m512 r1 = _mm512_sub_ps(x, hi);
             const __m512 mid = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(r1), high));
             const __m512 lo = _mm512_sub_ps(r1, mid);
-            uint16_t* dst = buf.split.data() + t * k_pad + j;
+            uint16_t* dst = buf.split.data() + a_tile(blocks, t, j / bf16_k, 0) + t % group * bf16_k + j % bf16_k;
             _mm256_mask_storeu_epi16(dst, mask, top_halves(_mm512_castps_si512(hi)));
-            _mm256_mask_storeu_epi16(dst + plane, mask, top_halves(_mm512_castps_si512(mid)));
-            _mm256_mask_storeu_epi16(dst + 2 * plane, mask, top_halves(_mm512_castps_si512(lo)));
+            _mm256_mask_storeu_epi16(dst + a_tile_elems, mask, top_halves(_mm512_castps_si512(mid)));
+            _mm256_mask_storeu_epi16(dst + 2 * a_tile_elems, mask, top_halves(_mm512_castps_si512(lo)));
         }
 }
 
@@ -383,7 +394,6 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
     // logits from position 1 on (1 thread and the int8 path were right); the cause was not found in time.
     const packed_matrix* pm = nullptr;
     const int64_t cols = m.cols, k_pad = (cols + bf16_k - 1) / bf16_k * bf16_k, tiles = k_pad / bf16_k;
-    const int64_t n_pad = (n_tokens + group - 1) / group * group, plane = n_pad * k_pad;
     split_activations(buf, in, n_tokens, cols, k_pad);
     configure_bf16_tiles();
     alignas(64) float c[2][group * group];
@@ -395,8 +405,7 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
         const uint16_t* p0 = buf.panel[0].data();
         const uint16_t* p1 = buf.panel[1].data();
         for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
-            const uint16_t* a = buf.split.data() + t0 * k_pad;
-            const int64_t stride = k_pad * 2;
+            const uint16_t* a = buf.split.data();
             __asm__ volatile("" ::: "memory");  // the split and panels written above are read by tileloadd
             _tile_zero(0);
             if (n1) {
@@ -405,9 +414,9 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
                     const int64_t off = b * bf16_b_tile_bytes / 2;
                     _tile_loadd(4, p0 + off, 64);
                     _tile_loadd(6, p1 + off, 64);
-                    _tile_loadd(1, a + b * bf16_k, stride);
-                    _tile_loadd(2, a + plane + b * bf16_k, stride);
-                    _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                    _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
+                    _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
+                    _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
                     _tile_dpbf16ps(0, 1, 4);
                     _tile_dpbf16ps(5, 1, 6);
                     _tile_dpbf16ps(0, 2, 4);
@@ -419,9 +428,9 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
             } else {  // a last panel alone: no tile products for rows that do not exist
                 for (int64_t b = 0; b < tiles; ++b) {
                     _tile_loadd(4, p0 + b * bf16_b_tile_bytes / 2, 64);
-                    _tile_loadd(1, a + b * bf16_k, stride);
-                    _tile_loadd(2, a + plane + b * bf16_k, stride);
-                    _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                    _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
+                    _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
+                    _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
                     _tile_dpbf16ps(0, 1, 4);
                     _tile_dpbf16ps(0, 2, 4);
                     _tile_dpbf16ps(0, 3, 4);
@@ -448,7 +457,6 @@ void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, cons
     // logits from position 1 on (1 thread and the int8 path were right); the cause was not found in time.
     const packed_matrix* pm = nullptr;
     const int64_t k_pad = m.cols, tiles = k_pad / bf16_k;  // whole blocks: bf16_k == quant_block_size
-    const int64_t n_pad = (n_tokens + group - 1) / group * group, plane = n_pad * k_pad, stride = k_pad * 2;
     split_activations(buf, in, n_tokens, m.cols, k_pad);
     configure_bf16_tiles();
     alignas(64) float c[2][group * group];
@@ -459,7 +467,7 @@ void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, cons
         const uint16_t* p = buf.panel[0].data();
         const float* d_w = panel.d_w;
         for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
-            const uint16_t* a = buf.split.data() + t0 * k_pad;
+            const uint16_t* a = buf.split.data();
             __asm__ volatile("" ::: "memory");  // the split and panel written above are read by tileloadd
             __m512 acc[group];
             SMOL_UNROLL
@@ -475,15 +483,15 @@ void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, cons
                 _tile_zero(5);
                 _tile_loadd(4, p + b * bf16_b_tile_bytes / 2, 64);
                 _tile_loadd(6, p + (b + 1) * bf16_b_tile_bytes / 2, 64);
-                _tile_loadd(1, a + b * bf16_k, stride);
-                _tile_loadd(2, a + plane + b * bf16_k, stride);
-                _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
+                _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
+                _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
                 _tile_dpbf16ps(0, 1, 4);
                 _tile_dpbf16ps(0, 2, 4);
                 _tile_dpbf16ps(0, 3, 4);
-                _tile_loadd(1, a + (b + 1) * bf16_k, stride);
-                _tile_loadd(2, a + plane + (b + 1) * bf16_k, stride);
-                _tile_loadd(3, a + 2 * plane + (b + 1) * bf16_k, stride);
+                _tile_loadd(1, a + a_tile(tiles, t0, b + 1, 0), a_tile_stride);
+                _tile_loadd(2, a + a_tile(tiles, t0, b + 1, 1), a_tile_stride);
+                _tile_loadd(3, a + a_tile(tiles, t0, b + 1, 2), a_tile_stride);
                 _tile_dpbf16ps(5, 1, 6);
                 _tile_dpbf16ps(5, 2, 6);
                 _tile_dpbf16ps(5, 3, 6);
@@ -495,9 +503,9 @@ void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, cons
             if (b < tiles) {
                 _tile_zero(0);
                 _tile_loadd(4, p + b * bf16_b_tile_bytes / 2, 64);
-                _tile_loadd(1, a + b * bf16_k, stride);
-                _tile_loadd(2, a + plane + b * bf16_k, stride);
-                _tile_loadd(3, a + 2 * plane + b * bf16_k, stride);
+                _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
+                _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
+                _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
                 _tile_dpbf16ps(0, 1, 4);
                 _tile_dpbf16ps(0, 2, 4);
                 _tile_dpbf16ps(0, 3, 4);
@@ -526,6 +534,8 @@ kernel_table make_table() {
     table.matmul_rows = matmul_rows;
     table.matmul_rows_int8 = matmul_rows_int8;
     table.int8_kernel = "amx-int8 (prefill), avx512-vnni (decode)";
+    table.prefill_chunks_per_thread = 1;
+    table.prefill_row_align = group;
     return table;
 }
 

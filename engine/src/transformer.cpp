@@ -2,6 +2,7 @@
 
 #include "common/cpu_features.h"
 #include "common/error.h"
+#include "engine/src/kernel_table.h"
 #include "engine/src/kernels.h"
 
 #include <algorithm>
@@ -197,13 +198,15 @@ void transformer::forward_rows(int32_t n) {
 
 namespace {
 
-// Rows split in multiples of eight, the AVX2 decode kernel's block (any split gives the same results).
-constexpr int64_t row_align = 8;
-
 // Decode streams the weights from memory: one contiguous range of rows per thread (more, smaller chunks
-// measured 20% slower: each restarts the prefetch). Prefill is compute-bound: smaller chunks balance it.
-// A batched decode step (up to 16 sequences: the kernels read the weights in place) streams them like one token.
-int32_t chunks_per_thread(int32_t n_tokens) { return n_tokens <= 16 ? 1 : thread_pool::default_chunks_per_thread; }
+// measured 20% slower: each restarts the prefetch), in multiples of eight, the AVX2 decode kernel's block.
+// A batched decode step (up to 16 sequences: the kernels read the weights in place) streams them like one
+// token. Prefill splits as the tier's kernels want (kernel_table.h). Any split gives the same results.
+bool is_prefill(int32_t n_tokens) { return n_tokens > 16; }
+int32_t chunks_per_thread(int32_t n_tokens) {
+    return is_prefill(n_tokens) ? kernels::active_kernels().prefill_chunks_per_thread : 1;
+}
+int64_t row_align(int32_t n_tokens) { return is_prefill(n_tokens) ? kernels::active_kernels().prefill_row_align : 8; }
 
 }  // namespace
 
@@ -228,7 +231,7 @@ void transformer::project(const float* in, int32_t n, std::initializer_list<proj
     // One chunk size for all the projections, so that their chunks are about equal work in one job.
     int64_t all_rows = 0;
     for (const projection& p : projections) all_rows += p.w->rows;
-    const int64_t chunk = pool_.chunk_rows(all_rows, row_align, chunks_per_thread(n));
+    const int64_t chunk = pool_.chunk_rows(all_rows, row_align(n), chunks_per_thread(n));
     int64_t n_chunks = 0;
     for (const projection& p : projections) n_chunks += (p.w->rows + chunk - 1) / chunk;
     pool_.run_chunks(n_chunks, [&](int64_t c, int32_t thread) {
@@ -250,7 +253,7 @@ void transformer::feed_forward(const layer_weights& l, int32_t n) {
     const int32_t inter = w_.config.intermediate_size;
     const kernels::int8_activations* in_q = quantize_input(xb_.data(), n, l.w_gate);
     if (!in_q) in_q = quantize_input(xb_.data(), n, l.w_up);
-    pool_.parallel_for(inter, row_align, [&](int64_t begin, int64_t end, int32_t thread) {
+    pool_.parallel_for(inter, row_align(n), [&](int64_t begin, int64_t end, int32_t thread) {
         matmul(hb_.data(), xb_.data(), in_q, n, l.w_gate, begin, end, thread);
         matmul(hb2_.data(), xb_.data(), in_q, n, l.w_up, begin, end, thread);
         for (int32_t t = 0; t < n; ++t) {
