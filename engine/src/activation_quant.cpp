@@ -1,5 +1,7 @@
 #include "engine/src/activation_quant.h"
 
+#include "engine/src/kernel_table.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -56,8 +58,9 @@ int8_activation_buffer::int8_activation_buffer(int32_t max_tokens, int32_t max_c
 
 void int8_activation_buffer::quantize(const float* in, int32_t cols, int32_t t_begin, int32_t t_end) {
     const int64_t padded = act_padded_cols(cols);
+    const auto quantize_row = active_kernels().quantize_row;
     for (int32_t t = t_begin; t < t_end; ++t)
-        quantize_activation_row(in + int64_t(t) * cols, cols, codes_.data() + t * padded,
+        quantize_row(in + int64_t(t) * cols, cols, codes_.data() + t * padded,
                                 scales_.data() + t * (padded / 4), neg_sums_.data() + t * (padded / 4));
 }
 

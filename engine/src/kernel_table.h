@@ -36,6 +36,9 @@ struct kernel_table {
     // repacks its panels, which smaller ranges would repeat, and a panel two ranges share is computed twice.
     int32_t prefill_chunks_per_thread = 8;
     int32_t prefill_row_align = 8;
+    // One token's int8 activation codes, scales and sums (activation_quant.h): the same in every tier.
+    void (*quantize_row)(const float* x, int32_t cols, int8_t* codes, float* scales,
+                         int32_t* neg_sums) = quantize_activation_row;
 };
 
 // Weight rows a tier's int8 / block prefill widens at a time into the caller's scratch (the widest tier's).

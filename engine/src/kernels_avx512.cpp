@@ -315,6 +315,36 @@ void matmul_batch(float* out, const float* in, int32_t n_tokens, const matrix_vi
     }
 }
 
+// activation_quant.cpp's quantize_activation_row, one block of 32 in two zmm: the same operations on each
+// value (scale by 1 / d, truncate, round half away from zero from the exact fraction), so the same codes;
+// the block's max and sum are exact in any order.
+void quantize_activation_row(const float* x, int32_t cols, int8_t* codes, float* scales, int32_t* neg_sums) {
+    const int64_t padded = act_padded_cols(cols);
+    const __m512i one = _mm512_set1_epi32(1);
+    for (int64_t b0 = 0; b0 < padded; b0 += act_block) {
+        const int64_t n = std::clamp<int64_t>(cols - b0, 0, act_block);
+        const auto mask = [](int64_t k) { return k >= 16 ? __mmask16(0xffff) : __mmask16((1u << std::max<int64_t>(k, 0)) - 1u); };
+        const __m512 x0 = _mm512_maskz_loadu_ps(mask(n), x + b0);
+        const __m512 x1 = _mm512_maskz_loadu_ps(mask(n - 16), x + b0 + 16);
+        const float d = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1))) / 127.0f;
+        const __m512 id = _mm512_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
+        auto quantize = [&](__m512 xs) {
+            const __m512 v = _mm512_mul_ps(xs, id);
+            const __m512i t = _mm512_cvttps_epi32(v);
+            const __m512 fraction = _mm512_sub_ps(v, _mm512_cvtepi32_ps(t));
+            const __m512i up = _mm512_mask_add_epi32(t, _mm512_cmp_ps_mask(fraction, _mm512_set1_ps(0.5f), _CMP_GE_OQ), t, one);
+            return _mm512_mask_sub_epi32(up, _mm512_cmp_ps_mask(fraction, _mm512_set1_ps(-0.5f), _CMP_LE_OQ), up, one);
+        };
+        const __m512i q0 = quantize(x0), q1 = quantize(x1);  // zero past the row's end, as the padding is
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + b0), _mm512_cvtepi32_epi8(q0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + b0 + 16), _mm512_cvtepi32_epi8(q1));
+        const int32_t sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
+        const int64_t lane0 = b0 / act_block * act_lanes_per_block;
+        std::fill_n(scales + lane0, act_lanes_per_block, d);
+        std::fill_n(neg_sums + lane0, act_lanes_per_block, -sum);
+    }
+}
+
 void matmul_rows(float* out, const float* in, int32_t n_tokens, const matrix_view& w, int32_t row_begin, int32_t row_end,
                  float* scratch) {
     if (n_tokens <= decode_tokens_max) matvec(out, in, n_tokens, w, row_begin, row_end);
@@ -325,6 +355,7 @@ kernel_table make_table() {
     kernel_table table = avx2_kernels();
     table.level = simd_level::avx512;
     table.matmul_rows = matmul_rows;
+    table.quantize_row = quantize_activation_row;
     if (cpu_has_avx512_vnni()) {
         table.matmul_rows_int8 = avx512_vnni::matmul_rows_int8;
         table.int8_kernel = "avx512-vnni";

@@ -31,13 +31,31 @@ struct quantized_row {
     std::vector<int32_t> neg_sums;
 };
 
-quantized_row quantize(const std::vector<float>& x) {
+// The active tier's quantizer (the avx512 and amx tiers have their own), or the portable one.
+quantized_row quantize(const std::vector<float>& x, bool portable = false) {
     const auto cols = int32_t(x.size());
     quantized_row q{std::vector<int8_t>(size_t(k::act_padded_cols(cols)), int8_t{99}),
                     std::vector<float>(size_t(k::act_padded_cols(cols) / 4), -1.0f),
                     std::vector<int32_t>(size_t(k::act_padded_cols(cols) / 4), 12345)};
-    k::quantize_activation_row(x.data(), cols, q.codes.data(), q.scales.data(), q.neg_sums.data());
+    const auto quantize_row = portable ? k::quantize_activation_row : k::active_kernels().quantize_row;
+    quantize_row(x.data(), cols, q.codes.data(), q.scales.data(), q.neg_sums.data());
     return q;
+}
+
+TEST(activation_quant, every_tier_gives_the_portable_codes_scales_and_sums) {
+    smol::random_generator rng(11);
+    for (int32_t cols : {1, 5, 16, 17, 31, 32, 33, 48, 100, 576, 1537}) {
+        for (double magnitude : {1e-30, 1e-3, 1.0, 4.0, 1e20}) {
+            std::vector<float> x(static_cast<size_t>(cols));
+            for (float& v : x) v = float((rng.uniform() * 2.0 - 1.0) * magnitude);
+            // Exact halves: a block max of 127 makes x * id = x.
+            if (cols >= 8) x[0] = 127.0f, x[1] = 2.5f, x[2] = -2.5f, x[3] = 0.5f, x[4] = -0.5f, x[5] = -126.5f;
+            const quantized_row tier = quantize(x), portable = quantize(x, true);
+            EXPECT_EQ(tier.codes, portable.codes) << "cols " << cols << " magnitude " << magnitude;
+            EXPECT_EQ(tier.scales, portable.scales) << "cols " << cols << " magnitude " << magnitude;
+            EXPECT_EQ(tier.neg_sums, portable.neg_sums) << "cols " << cols << " magnitude " << magnitude;
+        }
+    }
 }
 
 TEST(activation_quant, rounds_half_away_from_zero_with_the_block_max_at_127) {
