@@ -60,8 +60,8 @@ void int8_activation_buffer::quantize(const float* in, int32_t cols, int32_t t_b
     const int64_t padded = act_padded_cols(cols);
     const auto quantize_row = active_kernels().quantize_row;
     for (int32_t t = t_begin; t < t_end; ++t)
-        quantize_row(in + int64_t(t) * cols, cols, codes_.data() + t * padded,
-                                scales_.data() + t * (padded / 4), neg_sums_.data() + t * (padded / 4));
+        quantize_row(in + int64_t(t) * cols, cols, codes_.data() + t * padded, scales_.data() + t * (padded / 4),
+                     neg_sums_.data() + t * (padded / 4));
 }
 
 int8_activations int8_activation_buffer::view(int32_t cols) const {
