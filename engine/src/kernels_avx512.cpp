@@ -323,9 +323,8 @@ void quantize_activation_row(const float* x, int32_t cols, int8_t* codes, float*
     const __m512i one = _mm512_set1_epi32(1);
     for (int64_t b0 = 0; b0 < padded; b0 += act_block) {
         const int64_t n = std::clamp<int64_t>(cols - b0, 0, act_block);
-        const auto mask = [](int64_t k) { return k >= 16 ? __mmask16(0xffff) : __mmask16((1u << std::max<int64_t>(k, 0)) - 1u); };
-        const __m512 x0 = _mm512_maskz_loadu_ps(mask(n), x + b0);
-        const __m512 x1 = _mm512_maskz_loadu_ps(mask(n - 16), x + b0 + 16);
+        const __m512 x0 = _mm512_maskz_loadu_ps(tail_mask(std::min<int64_t>(n, 16)), x + b0);
+        const __m512 x1 = _mm512_maskz_loadu_ps(tail_mask(std::clamp<int64_t>(n - 16, 0, 16)), x + b0 + 16);
         const float d = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1))) / 127.0f;
         const __m512 id = _mm512_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
         auto quantize = [&](__m512 xs) {

@@ -48,7 +48,7 @@ TEST(activation_quant, every_tier_gives_the_portable_codes_scales_and_sums) {
         for (double magnitude : {1e-30, 1e-3, 1.0, 4.0, 1e20}) {
             std::vector<float> x(static_cast<size_t>(cols));
             for (float& v : x) v = float((rng.uniform() * 2.0 - 1.0) * magnitude);
-            // Exact halves: a block max of 127 makes x * id = x.
+            // Exact halves: up to magnitude 4 the first block's max is 127, so there x * id = x.
             if (cols >= 8) x[0] = 127.0f, x[1] = 2.5f, x[2] = -2.5f, x[3] = 0.5f, x[4] = -0.5f, x[5] = -126.5f;
             const quantized_row tier = quantize(x), portable = quantize(x, true);
             EXPECT_EQ(tier.codes, portable.codes) << "cols " << cols << " magnitude " << magnitude;
