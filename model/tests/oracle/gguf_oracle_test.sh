@@ -10,10 +10,12 @@ rm -rf "$work" && mkdir -p "$work"
 ids=1,5,9,200,33,7,100,42,17,300,4000,12,8191,64,2
 # Bounds on |(log p_i - log p_top) - (logit_i - logit_top)| over the top 10 tokens. f32 is rounding only
 # (measured 4.8e-6 tiny, 1.6e-5 135M). q8_0 is dominated by llama.cpp quantizing activations to Q8_0 blocks,
-# which the engine (the file's Q8_0 blocks, f32 activations) does not (measured 0.33 tiny, 0.42 135M).
+# which the engine (the file's Q8_0 blocks, f32 activations) does not: measured 0.33 tiny and 0.42 135M on an
+# AMX Xeon, 0.63 135M on an AVX2 EPYC, where the engine's own int8-activation mode moves the same figure by
+# 0.43. So the bound is about twice that effect of quantizing the activations.
 case $preset in
-  tiny) bounds="f32:1e-4 q8_0:0.6" ;;
-  smollm2-135m) bounds="f32:1e-4 q8_0:0.6" ;;
+  tiny) bounds="f32:1e-4 q8_0:1.0" ;;
+  smollm2-135m) bounds="f32:1e-4 q8_0:1.0" ;;
   *) echo "no bounds for preset $preset"; exit 2 ;;
 esac
 for scheme in $bounds; do
