@@ -134,7 +134,7 @@ void matvec_shapes(benchmark::internal::Benchmark* b) {
         for (auto [rows, cols] : {std::pair{576, 576}, {192, 576}, {1536, 576}, {576, 1536}, {49152, 576}})
             b->Args({rows, cols, 1, threads});
     // A batched decode step of `smol serve` (8 sequences), one thread: compute-bound, the tile shape matters.
-    for (auto [rows, cols] : {std::pair{1536, 576}, {576, 1536}}) b->Args({rows, cols, 8, 1});
+    for (auto [rows, cols] : {std::pair{576, 576}, {192, 576}, {1536, 576}, {576, 1536}, {49152, 576}}) b->Args({rows, cols, 8, 1});
 }
 void matmul_shapes(benchmark::internal::Benchmark* b) {
     for (int threads : {1, 2})

@@ -22,32 +22,42 @@ module smol_fp_fma (
   smol_fp_unpack u_b (.x_i(b_i), .sign_o(sb), .exp_o(eb), .mant_o(mb), .zero_o(zb), .inf_o(ib), .nan_o(nb));
   smol_fp_unpack u_c (.x_i(c_i), .sign_o(sc), .exp_o(ec), .mant_o(mc), .zero_o(zc), .inf_o(ic), .nan_o(nc));
 
-  wire        sp = sa ^ sb;
-  wire [47:0] prod = ma * mb;
-
-  // Weights of the least significant bits: product 2^ep, addend 2^(ec-150); d = how far the addend's LSB
-  // lies left of the product's.
-  wire signed [11:0] ep = {{2{ea[9]}}, ea} + {{2{eb[9]}}, eb} - 12'sd300;
-  wire signed [11:0] d  = {{2{ec[9]}}, ec} - 12'sd150 - ep;
-  wire               addend_far = !zc && (d > 12'sd50);
-  wire [6:0]         shift = addend_far ? 7'd78 : (d < -12'sd28) ? 7'd0 : d[6:0] + 7'd28;
-  wire [101:0]       addend_wide = {78'd0, mc} << shift;
-  wire [78:0]        addend_f = {1'b0, addend_wide[101:25], |addend_wide[24:0]};
-  wire [78:0]        prod_f   = {27'd0, prod, 4'd0};
-  // Weight of field bit 4: the product's LSB, unless the addend was clamped to the far left, when the
-  // field is anchored on the addend instead (the product then only feeds the bits below its LSB).
-  wire signed [11:0] wbase = addend_far ? ({{2{ec[9]}}, ec} - 12'sd200) : ep;
-
-  wire        subtract = sp ^ sc;
-  wire [79:0] sum  = subtract ? {1'b0, prod_f} - {1'b0, addend_f} : {1'b0, prod_f} + {1'b0, addend_f};
-  wire        neg  = subtract && sum[79];
-  wire [78:0] mag  = neg ? (~sum[78:0] + 79'd1) : sum[78:0];
-
-  // Leading-zero count and normalising shift in one: shift by 64, 32, ..., 1 wherever the top bits are
-  // still zero (a log-depth structure, and fast in simulation).
-  reg [6:0]  lsh;
-  reg [78:0] norm;
-  always @* begin
+  // The datapath between the unpacked operands and the rounding is one combinational block whose steps
+  // work on its own variables and whose outputs are written once. Synthesis and the cycle-based
+  // simulator see the same logic; an event-driven simulator (Icarus) evaluates it once per operand
+  // change instead of once per intermediate net, and computes only the taken side of each choice.
+  wire sp = sa ^ sb;
+  reg  signed [11:0] rexp;
+  reg  [78:0]        norm;
+  reg                sum_neg;
+  reg                mag_zero;
+  always @* begin : datapath
+    reg [47:0]        prod;
+    reg signed [11:0] ep, d, wbase;
+    reg               addend_far;
+    reg [6:0]         shift, lsh;
+    reg [101:0]       addend_wide;
+    reg [78:0]        addend_f, prod_f, mag;
+    reg [79:0]        sum;
+    prod = ma * mb;
+    // Weights of the least significant bits: product 2^ep, addend 2^(ec-150); d = how far the addend's
+    // LSB lies left of the product's.
+    ep = {{2{ea[9]}}, ea} + {{2{eb[9]}}, eb} - 12'sd300;
+    d  = {{2{ec[9]}}, ec} - 12'sd150 - ep;
+    addend_far = !zc && (d > 12'sd50);
+    shift = addend_far ? 7'd78 : (d < -12'sd28) ? 7'd0 : d[6:0] + 7'd28;
+    addend_wide = {78'd0, mc} << shift;
+    addend_f = {1'b0, addend_wide[101:25], |addend_wide[24:0]};
+    prod_f   = {27'd0, prod, 4'd0};
+    // Weight of field bit 4: the product's LSB, unless the addend was clamped to the far left, when the
+    // field is anchored on the addend instead (the product then only feeds the bits below its LSB).
+    wbase = addend_far ? ({{2{ec[9]}}, ec} - 12'sd200) : ep;
+    if (sp ^ sc) sum = {1'b0, prod_f} - {1'b0, addend_f};
+    else         sum = {1'b0, prod_f} + {1'b0, addend_f};
+    sum_neg = (sp ^ sc) && sum[79];
+    mag = sum_neg ? (~sum[78:0] + 79'd1) : sum[78:0];
+    // Leading-zero count and normalising shift in one: shift by 64, 32, ..., 1 wherever the top bits
+    // are still zero (a log-depth structure).
     norm = mag;
     lsh = 7'd0;
     if (norm[78:15] == 64'd0) begin norm = norm << 64; lsh[6] = 1'b1; end
@@ -57,23 +67,24 @@ module smol_fp_fma (
     if (norm[78:75] == 4'd0)  begin norm = norm << 4;  lsh[2] = 1'b1; end
     if (norm[78:77] == 2'd0)  begin norm = norm << 2;  lsh[1] = 1'b1; end
     if (!norm[78])            begin norm = norm << 1;  lsh[0] = 1'b1; end
+    rexp = wbase + 12'sd201 - $signed({5'd0, lsh});
+    mag_zero = (mag == 79'd0);
   end
-  wire signed [11:0] rexp = wbase + 12'sd201 - $signed({5'd0, lsh});
   wire [31:0]        rounded;
   // Only the top 27 bits can be kept or be the round bit (a tiny result only shifts further right), so
   // the rest enters the rounding as one sticky bit.
-  smol_fp_round #(.W(27)) u_round (.sign_i(sp ^ neg), .exp_i(rexp), .mant_i(norm[78:52]),
+  smol_fp_round #(.W(27)) u_round (.sign_i(sp ^ sum_neg), .exp_i(rexp), .mant_i(norm[78:52]),
                                    .sticky_i(|norm[51:0]), .y_o(rounded));
 
   wire prod_nan  = (ia | ib) & (za | zb);
   wire prod_inf  = ia | ib;
   wire prod_zero = za | zb;
-  wire any_nan   = na | nb | nc | prod_nan | (prod_inf & ic & subtract);
+  wire any_nan   = na | nb | nc | prod_nan | (prod_inf & ic & (sp ^ sc));
 
   assign y_o = any_nan   ? 32'h7fc00000 :
                prod_inf  ? {sp, 8'hff, 23'd0} :
                ic        ? c_i :
                prod_zero ? (zc ? {sp & sc, 31'd0} : c_i) :
-               (mag == 79'd0) ? 32'd0 :  // exact cancellation gives +0 in round to nearest
+               mag_zero ? 32'd0 :  // exact cancellation gives +0 in round to nearest
                rounded;
 endmodule
