@@ -130,11 +130,11 @@ void bm_matmul_int8(benchmark::State& state) {
 
 // The 135M shapes: q/o projection 576x576, k/v 192x576, gate/up 1536x576, down 576x1536, LM head 49152x576.
 void matvec_shapes(benchmark::internal::Benchmark* b) {
+    constexpr std::pair<int, int> shapes[] = {{576, 576}, {192, 576}, {1536, 576}, {576, 1536}, {49152, 576}};
     for (int threads : {1, 2})
-        for (auto [rows, cols] : {std::pair{576, 576}, {192, 576}, {1536, 576}, {576, 1536}, {49152, 576}})
-            b->Args({rows, cols, 1, threads});
+        for (auto [rows, cols] : shapes) b->Args({rows, cols, 1, threads});
     // A batched decode step of `smol serve` (8 sequences), one thread: compute-bound, the tile shape matters.
-    for (auto [rows, cols] : {std::pair{576, 576}, {192, 576}, {1536, 576}, {576, 1536}, {49152, 576}}) b->Args({rows, cols, 8, 1});
+    for (auto [rows, cols] : shapes) b->Args({rows, cols, 8, 1});
 }
 void matmul_shapes(benchmark::internal::Benchmark* b) {
     for (int threads : {1, 2})

@@ -6,9 +6,16 @@
 // and it is not null). Every tier sums each (row, token) the same way whatever R and T are, so how the
 // loops cut rows and tokens never changes a result. Templates over a tier's own block type only, so each
 // tier's file instantiates its own copy with its own instruction set.
+#include "model/src/quantize.h"
+
 #include <cstdint>
 
 namespace smol::kernels {
+
+// A tier's weight-row reader whose step is a whole q8_0 / q4_0 block: its widening multiplies by the
+// block's scale, which the tiers' batched tiles spread over more tokens than int8 or float32 rows need.
+template <typename Rows>
+inline constexpr bool reads_blocks = Rows::step == quant_block_size;
 
 // Decode: rows are contiguous, so the eight rows two blocks ahead are the next bytes to stream: prefetching
 // them (into L2; into L1 or further ahead measured slower) while this block computes keeps enough reads in

@@ -211,8 +211,6 @@ constexpr int32_t decode_tokens_max = 16;
 // 15-27% faster than 4 x 3 tiles (and than 2 x 6); int8 and float32 rows, cheap to widen, in 4 x 3 tiles
 // (each weight widened three times per eight tokens: 1 x 8 measured 35-85% slower for them, 2 x 6 mixed).
 // The 2 tokens left go in one 4 x 2 tile (7% faster for q8 than two 1-token blocks).
-template <typename Rows>
-constexpr bool wide_tiles = Rows::step == quant_block_size;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
@@ -221,7 +219,7 @@ void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m,
             block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
         };
         int32_t r = row_begin;
-        if constexpr (wide_tiles<rows_type>)
+        if constexpr (reads_blocks<rows_type>)
             decode_row_blocks<P, 4, panel_tokens, 1, 8, true>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
         else decode_row_blocks<P, 4, panel_tokens, decode_rows, 1, true>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
         tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
@@ -242,7 +240,7 @@ void widen_panel(float* panel, const matrix_view& m, int32_t r, int32_t n_rows) 
     }
     with_rows(m, [&]<int>(const auto& w, const char*) {
         using rows_type = std::decay_t<decltype(w)>;
-        if constexpr (rows_type::step == quant_block_size)
+        if constexpr (reads_blocks<rows_type>)
             for (int32_t i = 0; i < n_rows; ++i)
                 for (int64_t k = 0; k < cols; k += rows_type::step) {
                     __m256 v[rows_type::step / 8];

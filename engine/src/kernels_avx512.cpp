@@ -244,8 +244,6 @@ constexpr int32_t decode_tokens_max = 16;
 // vectors: each weight widened twice per eight tokens: with hsum16, 17-19% less time for q8 than the 8 x 3
 // then 8 x 2 tiles before them, 14-16% without; 2 x 8 measured between the two). Both tiles' sixteen sums
 // are one hsum16. The 1-3 tokens left go in one 8 x 3 or 8 x 2 tile, or the 1-token block.
-template <typename Rows>
-constexpr bool wide_tiles = Rows::step == quant_block_size;
 
 void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin, int32_t row_end) {
     with_rows(m, [&]<int P>(const auto& w, const char* base) {
@@ -254,7 +252,7 @@ void matvec(float* out, const float* in, int32_t n_tokens, const matrix_view& m,
             block<R, T, rows_type, Q>(w, r0, m, in, m.cols, t0, out, r0, prefetch);
         };
         int32_t r = row_begin;
-        if constexpr (wide_tiles<rows_type>)
+        if constexpr (reads_blocks<rows_type>)
             decode_row_blocks<P, 8, 3, 2, 8, true>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
         else decode_row_blocks<P, 8, 3, 4, 4, true>(rows_block, n_tokens, r, row_end, m.rows, m.row_bytes(), base);
         tile_row_blocks<1, 1>(rows_block, n_tokens, r, row_end);
@@ -275,7 +273,7 @@ void widen_panel(float* panel, const matrix_view& m, int32_t r, int32_t n_rows) 
     }
     with_rows(m, [&]<int>(const auto& w, const char*) {
         using rows_type = std::decay_t<decltype(w)>;
-        if constexpr (rows_type::step == quant_block_size)
+        if constexpr (reads_blocks<rows_type>)
             for (int32_t i = 0; i < n_rows; ++i)
                 for (int64_t k = 0; k < cols; k += rows_type::step) {
                     __m512 v[rows_type::step / lanes];
