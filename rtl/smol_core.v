@@ -339,7 +339,9 @@ module smol_core #(
   smol_q8_block u_q8_block (
     .clk_i(clk_i), .rst_ni(rst_ni), .load_i(g_ready && qb_op && (bph_q == 2'd0 || qb_next)),
     .d_i(bph_q == 2'd0 ? wpair_sh[15:0] : qb_dnext),
-    .bytes_i(wpair_sh[127:0]), .q4_i(qb_q4), .hi_i(bph_q == 2'd2), .p_o(qb_p));
+    // Operand isolation: outside the block ops the front end's sixteen products see constant codes,
+    // so they do not switch with every weight group (an event-driven simulator then skips them too).
+    .bytes_i(qb_op ? wpair_sh[127:0] : 128'd0), .q4_i(qb_q4), .hi_i(bph_q == 2'd2), .p_o(qb_p));
   // Two sum tree levels per cycle: lane j < stride of the Q8 lanes computes fma(1, v[j + stride], v[j]),
   // which rounds v[j] + v[j + stride] once, bit for bit the fp add of docs/isa.md §6 (+0 + -0 and NaNs
   // included), and the transcendental bank's idle fmas take the level of stride / 2 from their results
@@ -352,7 +354,10 @@ module smol_core #(
   wire [511:0] sum_in  = (state_q == S_EXEC) ? acc_q : vres_q;
   wire [3:0]   sum_stride = (state_q == S_EXEC || !step_q[0]) ? 4'd8 : 4'd2;
   wire [511:0] sum_hi  = sum_in >> {sum_stride, 5'd0};
-  wire [511:0] sum2_hi = q8_y >> {sum_stride[3:1], 5'd0};
+  // The Q8 lanes' results enter the bank's fmas only in a tree step; isolated otherwise, so the bank
+  // does not switch with every Q8 group (nor does an event-driven simulator re-evaluate it).
+  wire [511:0] tree_y  = sum_tree ? q8_y : 512'd0;
+  wire [511:0] sum2_hi = tree_y >> {sum_stride[3:1], 5'd0};
   wire [511:0] rt_hi   = (rt_step_q == 2'd1) ? (vres_q >> 64) : (vres_q >> 32);
   integer j;
   always @(*) begin
@@ -389,7 +394,7 @@ module smol_core #(
       if (fop_q == F_ADD) begin vx_c[32*t +: 32] = vx_b[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; end
       else if (fop_q == F_MUL) vx_c[32*t +: 32] = FP_NEG_ZERO;
       if (sum_tree) begin   // the tree's next level, after the Q8 lanes' one in the same cycle
-        vx_a[32*t +: 32] = sum2_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = q8_y[32*t +: 32];
+        vx_a[32*t +: 32] = sum2_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = tree_y[32*t +: 32];
       end else if (rt_bg) begin   // q8row: stride 2, then stride 1
         vx_a[32*t +: 32] = rt_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = vres_q[32*t +: 32];
       end

@@ -2,9 +2,10 @@
 // widened to fp32 once, in the step before the block's first group (a chunk's scale step, or the previous
 // block's second group, which reads the next two bytes beside its codes), and forms the 16 multiplicands
 // p[k] = fp32(code[k]) * s of one 16-element group in front of the Q8 lanes. The product is exact (an
-// 8 x 11-bit integer product is at most 19 bits, inside the 24-bit significand, and every non-zero |p|
-// lies in 2^-24 .. 2^24, the normal range), so there is no rounder: a leading-one search places the
-// product and the exponents add. The lanes' fma is then the element's only rounding, as the ISA says.
+// 8 x 11-bit integer product has at most 18 significant bits, inside the 24-bit significand, and the lane
+// relies on the 6 below them being zero; every non-zero |p| lies in 2^-24 .. 2^24, the normal range), so
+// there is no rounder: a leading-one search places the product and the exponents add. The lanes' fma is
+// then the element's only rounding, as the ISA says.
 module smol_q8_block (
   input  wire         clk_i,
   input  wire         rst_ni,

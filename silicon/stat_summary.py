@@ -17,7 +17,8 @@ def parse(text):
     modules = {}
     name = None
     for line in text.splitlines():
-        m = re.match(r"^=== (\S+) ===$", line.strip())
+        # "=== design hierarchy ===" too (two words): its totals must not land on the last module
+        m = re.match(r"^=== (.+) ===$", line.strip())
         if m:
             name = m.group(1).lstrip("\\")
             modules[name] = {"cells": 0, "flops": 0, "area_um2": 0.0, "by_cell": {}, "submodules": {}}

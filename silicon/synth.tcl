@@ -59,5 +59,7 @@ select -assert-none t:\$*
 # The library has no tie cells: constant nets stay 1'b0/1'b1 in the netlist (qflow ties them itself).
 setundef -zero
 tee -o $out/stat.txt stat -liberty $lib
-write_verilog -noattr -noexpr -nohex -nodec $out/netlist.v
+# -simple-lhs: OpenSTA's reader refuses concatenations on the left of an assign (the core's flattened
+# netlist has them where bus bits alias each other).
+write_verilog -noattr -noexpr -nohex -nodec -simple-lhs $out/netlist.v
 write_json $out/netlist.json

@@ -119,6 +119,18 @@ std::vector<fpu_operands> fpu_directed_cases(fpu_op op) {
         }
         return out;
     }
+    if (info.a_kind == fpu_operand::block) {
+        // Every code with scales at the edges of binary16: zeros, subnormals, the smallest and largest
+        // normals, one and a third, infinities and NaNs (a NaN scale and 0 * inf give the canonical NaN).
+        for (uint32_t scale : {0x0000u, 0x8000u, 0x0001u, 0x0155u, 0x03ffu, 0x0400u, 0x3c00u, 0x3555u, 0xbc01u,
+                               0x7bffu, 0x7c00u, 0xfc00u, 0x7e00u, 0x7c01u})
+            for (uint32_t code = 0; code < 256; ++code)
+                for (uint32_t a : specials)
+                    for (uint32_t acc : {0x00000000u, 0x80000000u, 0x3f800000u, 0xc2fe0000u, 0x7f7fffffu,
+                                         0x00000001u, 0x7f800000u, 0x7fc00000u})
+                        out.push_back({scale << 8 | code, a, acc});
+        return out;
+    }
     if (info.a_kind == fpu_operand::int8) {
         for (uint32_t w = 0; w < 256; ++w)
             for (uint32_t a : specials)
@@ -209,6 +221,12 @@ fpu_operands fpu_random::next(fpu_op op) {
     uint32_t b = fp_operand();
     uint32_t a_exp = (a >> 23) & 0xffu;
     if (info.a_kind == fpu_operand::int8) a_exp = 127 + 7 - below(8);
+    if (info.a_kind == fpu_operand::block) {
+        // A random code; the scale mostly a finite binary16 (its full exponent range), sometimes any pattern.
+        uint32_t scale = below(8) ? (below(2) << 15 | below(31) << 10 | below(1024)) : below(65536);
+        a = scale << 8 | static_cast<uint32_t>(bits() & 0xffu);
+        a_exp = (block_multiplicand(a) >> 23) & 0xffu;
+    }
     // Half of the pairs get close exponents: alignment, cancellation and carry cases.
     if (info.a_kind == fpu_operand::fp32 && below(2)) b = near_exponent(static_cast<int>(a_exp));
     if (info.arity == 2) return {a, b, 0};
@@ -218,7 +236,7 @@ fpu_operands fpu_random::next(fpu_op op) {
         case 0:
         case 1: c = near_exponent(static_cast<int>(a_exp + b_exp) - 127); break;  // near the product
         case 2: {  // the rounded product, negated and nudged: massive cancellation
-            uint32_t p = op == fpu_op::q8 ? fpu_golden(fpu_op::q8, a, b, 0x80000000u) : fp::mul(a, b);
+            uint32_t p = fpu_golden(op, a, b, sign_bit);  // the rounded product: adding -0 changes nothing
             c = (p ^ sign_bit) + below(5) - 2;
             break;
         }

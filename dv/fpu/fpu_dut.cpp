@@ -126,6 +126,9 @@ uint32_t fpu_dut::run(fpu_op op, uint32_t a, uint32_t b, uint32_t c) {
             m.fma.eval();
             return m.fma.y_o;
         case fpu_op::q8:
+        case fpu_op::q8_block:
+            m.q8.p_sel_i = op == fpu_op::q8_block;
+            m.q8.p_i = op == fpu_op::q8_block ? block_multiplicand(a) : 0;
             m.q8.w_i = static_cast<uint8_t>(a);
             m.q8.a_i = b;
             m.q8.acc_i = c;

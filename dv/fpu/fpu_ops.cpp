@@ -3,6 +3,7 @@
 #include <array>
 
 #include "iss/src/fp32.h"
+#include "iss/src/q8_kernel.h"
 
 namespace smol::dv::fpu {
 namespace {
@@ -31,6 +32,7 @@ constexpr std::array<fpu_op_info, static_cast<size_t>(fpu_op::count)> table{{
     {rsqrt, "rsqrt", 1, fp32, true},
     {recip, "recip", 1, fp32, true},
     {transc_sqrt, "transc_sqrt", 1, fp32, true},
+    {q8_block, "q8_block", 3, block, false},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -50,6 +52,11 @@ std::optional<fpu_op> fpu_op_by_name(std::string_view name) {
     for (const auto& info : table)
         if (info.name == name) return info.op;
     return std::nullopt;
+}
+
+uint32_t block_multiplicand(uint32_t a) {
+    const uint32_t code = fp::cvt_s_w(static_cast<uint32_t>(static_cast<int8_t>(a & 0xffu)));
+    return fp::mul(code, smol::iss::half_to_fp32(static_cast<uint16_t>(a >> 8)));
 }
 
 uint32_t fpu_golden(fpu_op op, uint32_t a, uint32_t b, uint32_t c) {
@@ -74,6 +81,8 @@ uint32_t fpu_golden(fpu_op op, uint32_t a, uint32_t b, uint32_t c) {
         case rsqrt: return fp::rsqrt(a);
         case recip: return fp::recip(a);
         case transc_sqrt: return fp::sqrt(a);
+        // The lane fed a block's multiplicand (q8bmacn / q4bmacn): the element's only rounding is the fma.
+        case q8_block: return fp::fma(block_multiplicand(a), b, c);
         case count: break;
     }
     return 0;

@@ -10,10 +10,12 @@ namespace smol::dv::fpu {
 
 enum class fpu_op {
     add, sub, mul, fma, q8, eq, lt, le, min, max, cvt_s_w, cvt_w_s,
-    div, sqrt, exp, silu, rsqrt, recip, transc_sqrt, count
+    div, sqrt, exp, silu, rsqrt, recip, transc_sqrt, q8_block, count
 };
 
-enum class fpu_operand { fp32, int32, int8 };  // how random and directed operands are drawn for `a`
+// How random and directed operands are drawn for `a`; `block` packs a q8_0/q4_0 block's fp16 scale
+// (bits 23:8) and one int8 code (bits 7:0).
+enum class fpu_operand { fp32, int32, int8, block };
 
 struct fpu_op_info {
     fpu_op op;
@@ -26,6 +28,10 @@ struct fpu_op_info {
 std::span<const fpu_op_info> fpu_ops();
 const fpu_op_info& fpu_info(fpu_op op);
 std::optional<fpu_op> fpu_op_by_name(std::string_view name);
+
+// The block-scaled multiplicand of a `block` operand: fp32(code) * fp32(scale), exact (the ISS's
+// qb_mac forms it the same way), a canonical NaN for a NaN scale or 0 * inf.
+uint32_t block_multiplicand(uint32_t a);
 
 // The ISS's result for the operation (comparisons give 0 or 1).
 uint32_t fpu_golden(fpu_op op, uint32_t a, uint32_t b, uint32_t c);

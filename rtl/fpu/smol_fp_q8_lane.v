@@ -1,8 +1,8 @@
 // One Q8 MAC lane: fma(fp32(signed int8 w), a, acc) with one rounding. fp32(w) is exact, so the lane is
-// the fused datapath fed with the converted weight; the weight's low 16 significand bits are constant
-// zeros, which flattened synthesis propagates into the multiplier (about 60 % of the FMA's area,
-// docs/rtl-fpu.md). A lane built around its own 8 x 24 product would be smaller still.
-// p_sel_i feeds a block-scaled multiplicand p_i instead (q8bmacn / q4bmacn: smol_q8_block forms it exactly).
+// the fused datapath fed with the converted weight. p_sel_i feeds a block-scaled multiplicand p_i instead
+// (q8bmacn / q4bmacn: smol_q8_block forms it exactly). Either multiplicand has at most 18 significant bits
+// (a code's magnitude up to 127 has 7, 128 is a power of two, times an 11-bit scale), so the FMA drops
+// the rows of its multiplier for the 6 low significand bits (an 18 x 24 product).
 module smol_fp_q8_lane (
   input  [7:0]  w_i,
   input  [31:0] p_i,
@@ -24,5 +24,5 @@ module smol_fp_q8_lane (
   wire [6:0]  aligned = mag[6:0] << (3'd7 - msb);  // the bits below the leading one, left-justified
   wire [31:0] w_fp = (mag == 8'd0) ? 32'd0 : {neg, 8'd127 + {5'd0, msb}, aligned, 16'd0};
 
-  smol_fp_fma u_fma (.a_i(p_sel_i ? p_i : w_fp), .b_i(a_i), .c_i(acc_i), .y_o(y_o));
+  smol_fp_fma #(.LOW_ZERO(6)) u_fma (.a_i(p_sel_i ? p_i : w_fp), .b_i(a_i), .c_i(acc_i), .y_o(y_o));
 endmodule
