@@ -119,20 +119,18 @@ std::vector<fpu_operands> fpu_directed_cases(fpu_op op) {
         }
         return out;
     }
-    if (info.a_kind == fpu_operand::block) {
-        // Every code with scales at the edges of binary16: zeros, subnormals, the smallest and largest
-        // normals, one and a third, infinities and NaNs (a NaN scale and 0 * inf give the canonical NaN).
-        for (uint32_t scale : {0x0000u, 0x8000u, 0x0001u, 0x0155u, 0x03ffu, 0x0400u, 0x3c00u, 0x3555u, 0xbc01u,
-                               0x7bffu, 0x7c00u, 0xfc00u, 0x7e00u, 0x7c01u})
-            for (uint32_t code = 0; code < 256; ++code)
-                for (uint32_t a : specials)
-                    for (uint32_t acc : {0x00000000u, 0x80000000u, 0x3f800000u, 0xc2fe0000u, 0x7f7fffffu,
-                                         0x00000001u, 0x7f800000u, 0x7fc00000u})
-                        out.push_back({scale << 8 | code, a, acc});
-        return out;
-    }
-    if (info.a_kind == fpu_operand::int8) {
-        for (uint32_t w = 0; w < 256; ++w)
+    if (info.a_kind == fpu_operand::int8 || info.a_kind == fpu_operand::block) {
+        // The Q8 lane's weight operand: every code, and for q8_block every code at each of fourteen scales at
+        // the edges of binary16: zeros, subnormals, the smallest and largest normals, one and a third,
+        // infinities and NaNs (a NaN scale and 0 * inf give the canonical NaN).
+        std::vector<uint32_t> weights;
+        if (info.a_kind == fpu_operand::int8)
+            for (uint32_t code = 0; code < 256; ++code) weights.push_back(code);
+        else
+            for (uint32_t scale : {0x0000u, 0x8000u, 0x0001u, 0x0155u, 0x03ffu, 0x0400u, 0x3c00u, 0x3555u, 0xbc01u,
+                                   0x7bffu, 0x7c00u, 0xfc00u, 0x7e00u, 0x7c01u})
+                for (uint32_t code = 0; code < 256; ++code) weights.push_back(scale << 8 | code);
+        for (uint32_t w : weights)
             for (uint32_t a : specials)
                 for (uint32_t acc : {0x00000000u, 0x80000000u, 0x3f800000u, 0xc2fe0000u, 0x7f7fffffu, 0x00000001u,
                                      0x7f800000u, 0x7fc00000u})

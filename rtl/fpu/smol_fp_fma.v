@@ -48,7 +48,7 @@ module smol_fp_fma #(
   always @* begin : datapath
     reg [47:0]        prod;
     reg signed [11:0] ep, ec12, d, wbase;
-    reg               high;
+    reg               high, clamped;
     reg [5:0]         sh, lsh;
     reg [63:0]        p_win, a_top, a_win;
     reg [63:0]        sum, mag;
@@ -57,11 +57,12 @@ module smol_fp_fma #(
     ep   = {{2{ea[9]}}, ea} + {{2{eb[9]}}, eb} - 12'sd300;
     ec12 = {{2{ec[9]}}, ec};
     d    = ec12 - 12'sd150 - ep;
-    high = !zc && (d > 12'sd36);
+    high    = !zc && (d > 12'sd36);
+    clamped = d > 12'sd52;  // high only: the addend at the top of the window
     p_win = high ? {29'd0, prod[47:14], |prod[13:0]} : {13'd0, prod, 3'd0};
     // The addend starts at the top of the window and is shifted right to its place: LSB at 3 + d, or
     // 3 + d - 16 in the high case; a shift of 63 leaves only its sticky bit.
-    if (high)                sh = (d > 12'sd52) ? 6'd1 : 6'd53 - d[5:0];
+    if (high)                sh = clamped ? 6'd1 : 6'd53 - d[5:0];
     else if (d < -12'sd26)   sh = 6'd63;
     else                     sh = 6'd37 - d[5:0];
     a_top = {mc, 40'd0};
@@ -71,7 +72,7 @@ module smol_fp_fma #(
     a_win = (a_top >> sh) | {63'd0, |(a_top & ~({64{1'b1}} << sh))};
     // Weight of window bit 3: the product's LSB, 16 places up in the high case, and anchored on the
     // addend where it is clamped.
-    wbase = !high ? ep : (d > 12'sd52) ? ec12 - 12'sd186 : ep + 12'sd16;
+    wbase = !high ? ep : clamped ? ec12 - 12'sd186 : ep + 12'sd16;
     // Both operands are below 2^63 (the product below 2^51), so 64 bits hold the sum and the signed
     // difference.
     if (sp ^ sc) sum = p_win - a_win;
