@@ -383,6 +383,10 @@ module smol_core #(
     end
   end
 
+  // Operand isolation: vx_y is read only in a sum tree step, q8row's readout and the vector fp loop;
+  // in every other cycle the bank's sixteen fmas see constant zeros, so they do not switch with every
+  // register read or loop step (silicon power; an event-driven simulator skips them too).
+  wire vx_live = sum_tree || rt_bg || (state_q == S_FLANE && vec_fma);
   integer t;
   always @(*) begin
     for (t = 0; t < 16; t = t + 1) begin
@@ -398,6 +402,7 @@ module smol_core #(
       end else if (rt_bg) begin   // q8row: stride 2, then stride 1
         vx_a[32*t +: 32] = rt_hi[32*t +: 32]; vx_b[32*t +: 32] = FP_ONE; vx_c[32*t +: 32] = vres_q[32*t +: 32];
       end
+      if (!vx_live) begin vx_a[32*t +: 32] = 32'd0; vx_b[32*t +: 32] = 32'd0; vx_c[32*t +: 32] = 32'd0; end
     end
   end
   smol_vec_transc u_transc (.clk_i(clk_i), .rst_ni(rst_ni), .start_i(tr_start), .op_i(tr_op),

