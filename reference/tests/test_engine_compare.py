@@ -22,6 +22,8 @@ The first position past the bound must be such a position; from it on the engine
 mode's own effect (max|reference int8 - reference f32|) with top-1 agreement >= 90 %, and a greedy
 difference is reported, not failed. A position past the bound without a near tie fails.
 """
+import fcntl
+import hashlib
 import json
 import os
 import struct
@@ -45,6 +47,44 @@ QUANTS = [q for q in os.environ.get("SMOL_COMPARE_QUANTS", "f32,q8,q8r,q8_0,q4_0
 REPORT = os.environ.get("SMOL_COMPARE_REPORT")
 ACT = os.environ.get("SMOL_COMPARE_ACT", "f32")
 ACT_ARGS = ["--act", ACT]
+
+
+REFERENCE_SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "smol_reference")
+
+
+def reference_outputs(checkpoint, quant, ids):
+    """The reference's logits, near-tie rows and greedy continuation for (quant, ACT, ids), computed once per
+    checkpoint directory and read by every tier's test: they do not depend on the engine's tier, and
+    recomputing them was most of each SmolLM2-135M comparison's time. Kept in MODEL_DIR/.reference-outputs,
+    which the fixture's setup removes with the directory on every run; the key also covers the reference's
+    sources and the checkpoint files' size and time, so no edit is ever answered from an older run. A lock
+    per key serializes concurrent tests (ctest -j): the first computes, the others wait and read."""
+    key = hashlib.sha256(json.dumps([quant, ACT, ids, NEW_TOKENS]).encode())
+    for name in sorted(os.listdir(REFERENCE_SOURCES)):
+        if name.endswith(".py"):
+            with open(os.path.join(REFERENCE_SOURCES, name), "rb") as f:
+                key.update(name.encode() + f.read())
+    for name in sorted(os.listdir(MODEL_DIR)):
+        path = os.path.join(MODEL_DIR, name)
+        if os.path.isfile(path):
+            st = os.stat(path)
+            key.update(f"{name} {st.st_size} {st.st_mtime_ns}".encode())
+    cache = os.path.join(MODEL_DIR, ".reference-outputs")
+    os.makedirs(cache, exist_ok=True)
+    path = os.path.join(cache, key.hexdigest()[:32] + ".npz")
+    with open(path + ".lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(path):
+            with np.load(path) as z:
+                return z["logits"], z["ties"].tolist(), z["greedy"].tolist()
+        model = ReferenceModel(checkpoint, quant, ACT)
+        logits = model.logits(ids).numpy()
+        ties = sorted(model.near_tie_rows)
+        greedy = greedy_generate(model, ids, NEW_TOKENS)
+        np.savez(path + ".part.npz", logits=logits, ties=np.array(ties, dtype=np.int64),
+                 greedy=np.array(greedy, dtype=np.int64))
+        os.replace(path + ".part.npz", path)
+        return logits, ties, greedy
 
 
 def run_engine(*args):
@@ -182,9 +222,7 @@ class EngineAgainstReference(unittest.TestCase):
                 self.compare(quant)
 
     def compare(self, quant):
-        model = ReferenceModel(self.checkpoint, quant, ACT)
-        ref = model.logits(self.ids).numpy()
-        ties = sorted(model.near_tie_rows)
+        ref, ties, ref_gen = reference_outputs(self.checkpoint, quant, self.ids)
         eng = engine_logits(self.ids, quant)
         self.assertEqual(eng.dtype, np.float32)
         self.assertEqual(eng.shape, ref.shape)
@@ -194,7 +232,6 @@ class EngineAgainstReference(unittest.TestCase):
         worst_pos = int(diff.max(axis=1).argmax())
         top1 = int((eng.argmax(-1) == ref.argmax(-1)).sum())
 
-        ref_gen = greedy_generate(model, self.ids, NEW_TOKENS)
         eng_gen = engine_generate(self.ids, NEW_TOKENS, quant)
         same = sum(1 for _ in zip(ref_gen, eng_gen))
         first_diff = next((i for i, (a, b) in enumerate(zip(ref_gen, eng_gen)) if a != b), None)
@@ -210,7 +247,7 @@ class EngineAgainstReference(unittest.TestCase):
         if first_diff is not None and first_diff < len(ref_gen):
             # Say whether a near-tie explains it: the reference's top-2 margin at the diverging step.
             ctx = self.ids + ref_gen[:first_diff]
-            margin = top2_margin(model.logits(ctx).numpy()[-1])
+            margin = top2_margin(ReferenceModel(self.checkpoint, quant, ACT).logits(ctx).numpy()[-1])
             print(f"    reference {ref_gen}\n    engine    {eng_gen}\n"
                   f"    reference top-2 margin at the first difference: {margin:.3e}", flush=True)
         over = np.flatnonzero(diff.max(axis=1) > bound)

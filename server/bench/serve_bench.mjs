@@ -2,18 +2,18 @@
 // Benchmark of `smol serve` (not a test: docs/serve.md): aggregate decode throughput of N concurrent greedy
 // streams against one stream, and the time to first token, alone and under that load. Rounds alternate one
 // stream and N streams in the same run; the figures are medians over the rounds.
-//   node server/bench/serve_bench.mjs --smol build/smol -m MODEL [--quant q8] [-t 2] [--streams 8]
+//   node server/bench/serve_bench.mjs --smol build/smol -m MODEL [--quant q8] [--act f32] [-t 2] [--streams 8]
 //                                     [--tokens 128] [--rounds 5] [--json]
 import { spawn } from "node:child_process";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
 const smol = opt("--smol", "build/smol"), model_path = opt("-m");
-const quant = opt("--quant", "q8"), threads = opt("-t", "2");
+const quant = opt("--quant", "q8"), act = opt("--act", "f32"), threads = opt("-t", "2");
 const streams = Number(opt("--streams", "8")), tokens = Number(opt("--tokens", "128")), rounds = Number(opt("--rounds", "5"));
-if (!model_path) { console.error("usage: serve_bench.mjs --smol SMOL -m MODEL [--quant q8] [-t 2] [--streams 8] [--tokens 128] [--rounds 5] [--json]"); process.exit(1); }
+if (!model_path) { console.error("usage: serve_bench.mjs --smol SMOL -m MODEL [--quant q8] [--act f32] [-t 2] [--streams 8] [--tokens 128] [--rounds 5] [--json]"); process.exit(1); }
 
-const server = spawn(smol, ["serve", "-m", model_path, "--quant", quant, "-t", threads, "--port", "0",
+const server = spawn(smol, ["serve", "-m", model_path, "--quant", quant, "--act", act, "-t", threads, "--port", "0",
                             "--parallel", String(streams), "-c", String(tokens + 64)], { stdio: ["ignore", "ignore", "pipe"] });
 let log = "";
 const port = await new Promise((resolve, reject) => {
@@ -72,7 +72,7 @@ for (let r = 0; r < rounds; ++r) {
   ttft_loaded.push(median(all.map(s => s.ttft)));
 }
 const result = {
-  model: model_path, quant, threads: Number(threads), streams, tokens, rounds,
+  model: model_path, quant, act, threads: Number(threads), streams, tokens, rounds,
   single_stream_tok_s: median(single), aggregate_tok_s: median(batched), ratio: median(batched) / median(single),
   ratio_per_round: batched.map((b, i) => b / single[i]),
   ttft_alone_ms: median(ttft_alone), ttft_under_load_ms: median(ttft_loaded),
@@ -80,7 +80,7 @@ const result = {
 server.kill("SIGTERM");
 await new Promise(r => server.on("exit", r));
 if (args.includes("--json")) console.log(JSON.stringify(result, null, 2));
-else console.log(`${model_path} ${quant}, ${threads} threads, ${tokens} tokens per stream, median of ${rounds} rounds:\n` +
+else console.log(`${model_path} ${quant} --act ${act}, ${threads} threads, ${tokens} tokens per stream, median of ${rounds} rounds:\n` +
   `  1 stream:   ${result.single_stream_tok_s.toFixed(1)} tok/s, time to first token ${result.ttft_alone_ms.toFixed(1)} ms\n` +
   `  ${streams} streams: ${result.aggregate_tok_s.toFixed(1)} tok/s aggregate (${result.ratio.toFixed(2)}x; per round ` +
   `${result.ratio_per_round.map(x => x.toFixed(2)).join(", ")}), time to first token ${result.ttft_under_load_ms.toFixed(1)} ms (median)`);
