@@ -8,6 +8,9 @@ One CTest test per checkpoint; the environment says which:
     SMOL_COMPARE_ACT      activation numerics, f32 (default) or int8: the engine runs with --act int8 and the
                           reference with act="int8" (activation blocks quantized alike; the same bound)
     SMOL_COMPARE_REPORT   optional: a JSON file the measured figures are written to
+    SMOL_REFERENCE_OUTPUTS  optional: a directory where the reference's outputs are kept for the other tiers'
+                          tests of the same checkpoint (reference_outputs); CTest sets it inside the
+                          checkpoint directory its fixture rewrites on every run
 The weights `smol convert` stores (docs/model-format.md) must equal quant.py's codes and scales bit for bit.
 For each scheme, on a deterministic 32-token prompt:
   * logits at every position: max|engine - reference| <= 1e-4 * max|reference logit|
@@ -45,6 +48,7 @@ SMOL_BIN = os.environ.get("SMOL_BIN")
 MODEL_DIR = os.environ.get("SMOL_COMPARE_MODEL")
 QUANTS = [q for q in os.environ.get("SMOL_COMPARE_QUANTS", "f32,q8,q8r,q8_0,q4_0").split(",") if q]
 REPORT = os.environ.get("SMOL_COMPARE_REPORT")
+OUTPUTS_DIR = os.environ.get("SMOL_REFERENCE_OUTPUTS")
 ACT = os.environ.get("SMOL_COMPARE_ACT", "f32")
 ACT_ARGS = ["--act", ACT]
 
@@ -52,13 +56,22 @@ ACT_ARGS = ["--act", ACT]
 REFERENCE_SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "smol_reference")
 
 
+def compute_reference(checkpoint, quant, ids):
+    model = ReferenceModel(checkpoint, quant, ACT)
+    logits = model.logits(ids).numpy()
+    ties = sorted(model.near_tie_rows)
+    return logits, ties, greedy_generate(model, ids, NEW_TOKENS)
+
+
 def reference_outputs(checkpoint, quant, ids):
-    """The reference's logits, near-tie rows and greedy continuation for (quant, ACT, ids), computed once per
-    checkpoint directory and read by every tier's test: they do not depend on the engine's tier, and
-    recomputing them was most of each SmolLM2-135M comparison's time. Kept in MODEL_DIR/.reference-outputs,
-    which the fixture's setup removes with the directory on every run; the key also covers the reference's
-    sources and the checkpoint files' size and time, so no edit is ever answered from an older run. A lock
-    per key serializes concurrent tests (ctest -j): the first computes, the others wait and read."""
+    """The reference's logits, near-tie rows and greedy continuation for (quant, ACT, ids). They do not
+    depend on the engine's tier, and recomputing them was most of each SmolLM2-135M comparison's time, so
+    with SMOL_REFERENCE_OUTPUTS the first tier's test keeps them there and the others read them. The key
+    also covers the reference's sources and the checkpoint files' size and time, so no edit is answered
+    from an older run; a lock per key serializes concurrent tests (ctest -j): the first computes, the
+    others wait and read."""
+    if not OUTPUTS_DIR:
+        return compute_reference(checkpoint, quant, ids)
     key = hashlib.sha256(json.dumps([quant, ACT, ids, NEW_TOKENS]).encode())
     for name in sorted(os.listdir(REFERENCE_SOURCES)):
         if name.endswith(".py"):
@@ -69,18 +82,14 @@ def reference_outputs(checkpoint, quant, ids):
         if os.path.isfile(path):
             st = os.stat(path)
             key.update(f"{name} {st.st_size} {st.st_mtime_ns}".encode())
-    cache = os.path.join(MODEL_DIR, ".reference-outputs")
-    os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, key.hexdigest()[:32] + ".npz")
+    os.makedirs(OUTPUTS_DIR, exist_ok=True)
+    path = os.path.join(OUTPUTS_DIR, key.hexdigest()[:32] + ".npz")
     with open(path + ".lock", "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if os.path.exists(path):
             with np.load(path) as z:
                 return z["logits"], z["ties"].tolist(), z["greedy"].tolist()
-        model = ReferenceModel(checkpoint, quant, ACT)
-        logits = model.logits(ids).numpy()
-        ties = sorted(model.near_tie_rows)
-        greedy = greedy_generate(model, ids, NEW_TOKENS)
+        logits, ties, greedy = compute_reference(checkpoint, quant, ids)
         np.savez(path + ".part.npz", logits=logits, ties=np.array(ties, dtype=np.int64),
                  greedy=np.array(greedy, dtype=np.int64))
         os.replace(path + ".part.npz", path)
