@@ -305,7 +305,7 @@ struct bf16_buffers {
     // term (hi, mid, lo), each tile's 16 rows of 32 bf16 contiguous, so that each tile load reads 1 KiB in
     // sequence (loads of rows a token's whole row apart stalled the tile unit on L2).
     std::vector<uint16_t> split;
-    std::vector<uint16_t> panel[2];  // k_pad / 32 B tiles each, of two panels of 16 rows
+    std::vector<uint16_t> panel[3];  // k_pad / 32 B tiles each, of up to three panels of 16 rows
 };
 
 bf16_buffers& bf16_bufs() {
@@ -313,13 +313,12 @@ bf16_buffers& bf16_bufs() {
     return b;
 }
 
+// All eight tiles 16 rows of 64 bytes: C (16 tokens x 16 rows of float32), A (16 tokens x 32 bf16) and B
+// (16 pairs of k x 16 rows) have that shape alike; each kernel below says which tile holds what.
 void configure_bf16_tiles() {
+    static_assert(bf16_k / 2 == group);
     tile_config cfg;
-    cfg.rows[0] = group, cfg.colsb[0] = 64;  // C: 16 tokens x 16 rows of float32
-    for (int a = 1; a <= 3; ++a) cfg.rows[a] = group, cfg.colsb[a] = 64;  // A hi, mid, lo: 16 tokens x 32 bf16
-    cfg.rows[4] = bf16_k / 2, cfg.colsb[4] = 64;                            // B: 16 pairs of k x 16 rows
-    cfg.rows[5] = group, cfg.colsb[5] = 64;                                 // C and B of a second panel
-    cfg.rows[6] = bf16_k / 2, cfg.colsb[6] = 64;
+    for (int t = 0; t < 8; ++t) cfg.rows[t] = group, cfg.colsb[t] = 64;
     load_tile_config(cfg);
 }
 
@@ -384,8 +383,48 @@ void store_c(const float* c, float* out, const matrix_view& m, int32_t t0, int n
         _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, mask, _mm512_mul_ps(_mm512_load_ps(c + t * group), row_scales));
 }
 
-// Two panels of 16 rows per pass (C tiles 0 and 5), so that each A tile (16 tokens' hi, mid or lo, read
-// from L2: all the tokens' terms do not fit L1) serves 32 rows.
+// P (1 to 3) panels of 16 rows at p: for the tokens of each tile of 16, the P panels' C tiles, block after
+// block: C_i += A_hi . B_i, then A_mid, then A_lo, so that each A tile (16 tokens' hi, mid or lo, read from
+// L2: all the tokens' terms do not fit L1) serves 16 P rows; the loop waits on those loads, not on the
+// products (docs/engine-performance.md). Tiles: 0..P-1 the panels' C, 3..2+P their B, 6 and 7 A (hi and
+// lo, mid), so that one A tile is loaded while the other is multiplied.
+template <int P>
+void panels_bf16(const bf16_buffers& buf, float* out, int32_t n_tokens, const matrix_view& m, int32_t r0,
+                 int64_t tiles, const __mmask16 (&masks)[3]) {
+    alignas(64) float c[P][group * group];
+    const uint16_t* a = buf.split.data();
+    __asm__ volatile("" ::: "memory");  // the split and panels written before are read by tileloadd
+    for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
+        _tile_zero(0);
+        if constexpr (P > 1) _tile_zero(1);
+        if constexpr (P > 2) _tile_zero(2);
+        for (int64_t b = 0; b < tiles; ++b) {
+            const int64_t off = b * bf16_b_tile_bytes / 2;
+            _tile_loadd(3, buf.panel[0].data() + off, 64);
+            if constexpr (P > 1) _tile_loadd(4, buf.panel[1].data() + off, 64);
+            if constexpr (P > 2) _tile_loadd(5, buf.panel[2].data() + off, 64);
+            _tile_loadd(6, a + a_tile(tiles, t0, b, 0), a_tile_stride);
+            _tile_loadd(7, a + a_tile(tiles, t0, b, 1), a_tile_stride);
+            _tile_dpbf16ps(0, 6, 3);
+            if constexpr (P > 1) _tile_dpbf16ps(1, 6, 4);
+            if constexpr (P > 2) _tile_dpbf16ps(2, 6, 5);
+            _tile_loadd(6, a + a_tile(tiles, t0, b, 2), a_tile_stride);
+            _tile_dpbf16ps(0, 7, 3);
+            if constexpr (P > 1) _tile_dpbf16ps(1, 7, 4);
+            if constexpr (P > 2) _tile_dpbf16ps(2, 7, 5);
+            _tile_dpbf16ps(0, 6, 3);
+            if constexpr (P > 1) _tile_dpbf16ps(1, 6, 4);
+            if constexpr (P > 2) _tile_dpbf16ps(2, 6, 5);
+        }
+        _tile_stored(0, c[0], 64);
+        if constexpr (P > 1) _tile_stored(1, c[1], 64);
+        if constexpr (P > 2) _tile_stored(2, c[2], 64);
+        __asm__ volatile("" ::: "memory");  // nor that tilestored writes c
+        const int n_tok = std::min<int32_t>(group, n_tokens - t0);
+        for (int i = 0; i < P; ++i) store_c(c[i], out, m, t0, n_tok, r0 + i * group, masks[i]);
+    }
+}
+
 void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matrix_view& m, int32_t row_begin,
                       int32_t row_end) {
     bf16_buffers& buf = bf16_bufs();
@@ -396,51 +435,17 @@ void matmul_rows_bf16(float* out, const float* in, int32_t n_tokens, const matri
     const int64_t cols = m.cols, k_pad = (cols + bf16_k - 1) / bf16_k * bf16_k, tiles = k_pad / bf16_k;
     split_activations(buf, in, n_tokens, cols, k_pad);
     configure_bf16_tiles();
-    alignas(64) float c[2][group * group];
-    for (int32_t r0 = row_begin / group * group; r0 < row_end; r0 += 2 * group) {
-        const __mmask16 mask0 = owned_rows(r0, row_begin, row_end), mask1 = owned_rows(r0 + group, row_begin, row_end);
-        const bool n1 = mask1 != 0;  // a second panel with rows of this range
-        widen_bf16(panel_at(ibuf, m, pm, r0, tiles).tiles, tiles, buf.panel[0]);
-        if (n1) widen_bf16(panel_at(ibuf, m, pm, r0 + group, tiles).tiles, tiles, buf.panel[1]);
-        const uint16_t* p0 = buf.panel[0].data();
-        const uint16_t* p1 = buf.panel[1].data();
-        for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
-            const uint16_t* a = buf.split.data();
-            __asm__ volatile("" ::: "memory");  // the split and panels written above are read by tileloadd
-            _tile_zero(0);
-            if (n1) {
-                _tile_zero(5);
-                for (int64_t b = 0; b < tiles; ++b) {
-                    const int64_t off = b * bf16_b_tile_bytes / 2;
-                    _tile_loadd(4, p0 + off, 64);
-                    _tile_loadd(6, p1 + off, 64);
-                    _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
-                    _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
-                    _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
-                    _tile_dpbf16ps(0, 1, 4);
-                    _tile_dpbf16ps(5, 1, 6);
-                    _tile_dpbf16ps(0, 2, 4);
-                    _tile_dpbf16ps(5, 2, 6);
-                    _tile_dpbf16ps(0, 3, 4);
-                    _tile_dpbf16ps(5, 3, 6);
-                }
-                _tile_stored(5, c[1], 64);
-            } else {  // a last panel alone: no tile products for rows that do not exist
-                for (int64_t b = 0; b < tiles; ++b) {
-                    _tile_loadd(4, p0 + b * bf16_b_tile_bytes / 2, 64);
-                    _tile_loadd(1, a + a_tile(tiles, t0, b, 0), a_tile_stride);
-                    _tile_loadd(2, a + a_tile(tiles, t0, b, 1), a_tile_stride);
-                    _tile_loadd(3, a + a_tile(tiles, t0, b, 2), a_tile_stride);
-                    _tile_dpbf16ps(0, 1, 4);
-                    _tile_dpbf16ps(0, 2, 4);
-                    _tile_dpbf16ps(0, 3, 4);
-                }
-            }
-            _tile_stored(0, c[0], 64);
-            const int n_tok = std::min<int32_t>(group, n_tokens - t0);
-            store_c(c[0], out, m, t0, n_tok, r0, mask0);
-            if (n1) store_c(c[1], out, m, t0, n_tok, r0 + group, mask1);
+    for (int32_t r0 = row_begin / group * group; r0 < row_end;) {
+        __mmask16 masks[3] = {};
+        int n = 0;  // the panels from r0 with rows of this range, at most three
+        for (; n < 3 && r0 + n * group < row_end; ++n) {
+            masks[n] = owned_rows(r0 + n * group, row_begin, row_end);
+            widen_bf16(panel_at(ibuf, m, pm, r0 + n * group, tiles).tiles, tiles, buf.panel[n]);
         }
+        if (n == 3) panels_bf16<3>(buf, out, n_tokens, m, r0, tiles, masks);
+        else if (n == 2) panels_bf16<2>(buf, out, n_tokens, m, r0, tiles, masks);
+        else panels_bf16<1>(buf, out, n_tokens, m, r0, tiles, masks);
+        r0 += n * group;
     }
     _tile_release();
 }
