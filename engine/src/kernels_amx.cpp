@@ -383,7 +383,7 @@ void store_c(const float* c, float* out, const matrix_view& m, int32_t t0, int n
         _mm512_mask_storeu_ps(out + int64_t(t0 + t) * m.rows + r0, mask, _mm512_mul_ps(_mm512_load_ps(c + t * group), row_scales));
 }
 
-// P (1 to 3) panels of 16 rows at p: for the tokens of each tile of 16, the P panels' C tiles, block after
+// P (1 to 3) panels of 16 rows from r0: for the tokens of each tile of 16, the P panels' C tiles, block after
 // block: C_i += A_hi . B_i, then A_mid, then A_lo, so that each A tile (16 tokens' hi, mid or lo, read from
 // L2: all the tokens' terms do not fit L1) serves 16 P rows; the loop waits on those loads, not on the
 // products (docs/engine-performance.md). Tiles: 0..P-1 the panels' C, 3..2+P their B, 6 and 7 A (hi and
