@@ -393,8 +393,10 @@ void panels_bf16(const bf16_buffers& buf, float* out, int32_t n_tokens, const ma
                  int64_t tiles, const __mmask16 (&masks)[3]) {
     alignas(64) float c[P][group * group];
     const uint16_t* a = buf.split.data();
-    __asm__ volatile("" ::: "memory");  // the split and panels written before are read by tileloadd
     for (int32_t t0 = 0; t0 < n_tokens; t0 += group) {
+        // tileloadd and tilestored do not tell the compiler that they touch memory: the split and panels
+        // written before are read here, and the last tile's c must be read (store_c) before it is stored again.
+        __asm__ volatile("" ::: "memory");
         _tile_zero(0);
         if constexpr (P > 1) _tile_zero(1);
         if constexpr (P > 2) _tile_zero(2);
